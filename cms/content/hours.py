@@ -1,0 +1,152 @@
+"""Structured opening hours: ``"mon-fri 08:30-12:00,14:00-18:00"``, ``"sun closed"``.
+
+A line names days then time ranges. ``00:00-24:00`` is all day; an end at or before the start
+means the range runs past midnight into the next day (``22:00-06:00``). Later lines override
+earlier ones for the days they name, so ``mon-sun 09:00-18:00`` then ``sun closed`` works.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_LABELS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+CLOSING_SOON = 30  # minutes before closing that count as "closing soon"
+
+_RANGE = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Opening ranges, in minutes from midnight, for a set of weekdays (0 = Monday)."""
+
+    days: frozenset[int]
+    ranges: tuple[tuple[int, int], ...]  # (start, end); end <= start means overnight
+
+
+def parse_hours(lines: list[str]) -> list[Rule]:
+    """Parse hours lines; raise ValueError naming the bad part."""
+    return [parse_line(line) for line in lines]
+
+
+def parse_line(line: str) -> Rule:
+    """Parse one hours line such as ``"sat-sun 10:00-16:00"``."""
+    if not isinstance(line, str):
+        raise ValueError(f"{line!r} is not text like 'mon-fri 09:00-18:00'")
+    parts = line.split()
+    if len(parts) != 2:
+        raise ValueError(f"{line!r} must be '<days> <times>', e.g. 'mon-fri 09:00-18:00'")
+    days = _parse_days(parts[0])
+    if parts[1] == "closed":
+        return Rule(days, ())
+    ranges = []
+    for chunk in parts[1].split(","):
+        match = _RANGE.match(chunk)
+        if not match:
+            raise ValueError(f"{chunk!r} in {line!r} is not a time range like '09:00-18:00'")
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if start > 1440 or end > 1440 or (h1 == 24 and m1) or (h2 == 24 and m2):
+            raise ValueError(f"{chunk!r} in {line!r} has a time past 24:00")
+        if start == end and not (start == 0 and end == 0):
+            raise ValueError(f"{chunk!r} in {line!r} opens and closes at the same time")
+        if start == 1440:
+            raise ValueError(f"{chunk!r} in {line!r} cannot start at 24:00")
+        ranges.append((start, 1440 if (start, end) == (0, 0) else end))
+    return Rule(days, tuple(ranges))
+
+
+def _parse_days(text: str) -> frozenset[int]:
+    days: set[int] = set()
+    for chunk in text.split(","):
+        first, _, last = chunk.partition("-")
+        if first not in DAYS or (last and last not in DAYS):
+            raise ValueError(f"{chunk!r} is not a day or day range like 'mon-fri' (days: {', '.join(DAYS)})")
+        a = DAYS.index(first)
+        b = DAYS.index(last) if last else a
+        days.update((a + i) % 7 for i in range((b - a) % 7 + 1))
+    return frozenset(days)
+
+
+def week_table(rules: list[Rule]) -> list[tuple[int, ...]]:
+    """Return, for each weekday, its ranges after later rules override earlier ones."""
+    table: list[tuple[tuple[int, int], ...]] = [() for _ in DAYS]
+    for rule in rules:
+        for day in rule.days:
+            table[day] = rule.ranges
+    return table  # type: ignore[return-value]
+
+
+def open_state(rules: list[Rule], when: dt.datetime) -> str:
+    """Return ``open``, ``closing`` (within 30 minutes of closing) or ``closed`` at ``when``.
+
+    ``when`` must already be in the station's local time.
+    """
+    table = week_table(rules)
+    day, minute = when.weekday(), when.hour * 60 + when.minute
+    remaining = _minutes_left(table, day, minute)
+    if remaining is None:
+        return "closed"
+    return "closing" if remaining <= CLOSING_SOON else "open"
+
+
+def _minutes_left(table: list, day: int, minute: int) -> int | None:
+    """Minutes until closing if open at (day, minute), following ranges across midnight."""
+    for start, end in table[day]:
+        if end > start and start <= minute < end:
+            left = end - minute
+            return left + _carry(table, (day + 1) % 7) if end == 1440 else left
+        if end <= start and minute >= start:
+            return 1440 - minute + end
+    for start, end in table[(day - 1) % 7]:
+        if end <= start and minute < end:
+            return end - minute
+    return None
+
+
+def _carry(table: list, day: int, depth: int = 0) -> int:
+    """Minutes a station stays open after midnight when a range ends at 24:00."""
+    if depth >= 7:
+        return 0
+    for start, end in table[day]:
+        if start == 0:
+            return end + (_carry(table, (day + 1) % 7, depth + 1) if end == 1440 else 0)
+    return 0
+
+
+def is_always_open(rules: list[Rule]) -> bool:
+    """Tell whether the station is open around the clock every day."""
+    return all((0, 1440) in ranges for ranges in week_table(rules))
+
+
+def describe(rules: list[Rule]) -> list[tuple[str, str]]:
+    """Return (days, times) rows in Chinese for display, e.g. ("周一至周五", "08:30–12:00、14:00–18:00")."""
+    table = week_table(rules)
+    rows: list[tuple[str, str]] = []
+    day = 0
+    while day < 7:
+        end = day
+        while end + 1 < 7 and table[end + 1] == table[day]:
+            end += 1
+        label = DAY_LABELS[day] if day == end else f"{DAY_LABELS[day]}至{DAY_LABELS[end]}"
+        rows.append((label, _times(table[day])))
+        day = end + 1
+    return rows
+
+
+def _times(ranges: tuple[tuple[int, int], ...]) -> str:
+    if not ranges:
+        return "休息"
+    if ranges == ((0, 1440),):
+        return "24小时开放"
+    parts = []
+    for start, end in ranges:
+        text = f"{_clock(start)}–{_clock(end)}"
+        parts.append(text + ("（次日）" if end <= start else ""))
+    return "、".join(parts)
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

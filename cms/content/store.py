@@ -1,0 +1,115 @@
+"""The content repository on disk: load everything, query what is live, write atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ContentError, Problem
+from .model import KINDS, Activity, Entry, News, Site, Station
+from .reader import context_for, read_entry, read_site
+
+
+@dataclass
+class Content:
+    """Everything read from a content folder: settings, entries of every status, problems."""
+
+    root: Path
+    site: Site
+    entries: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def live(self, kind: str, now: dt.datetime) -> list[Entry]:
+        """Return the published, due entries of a kind, newest first (pages by order)."""
+        items = [e for e in self.entries.get(kind, {}).values() if e.is_live(now)]
+        if kind == "pages":
+            return sorted(items, key=lambda e: (e.order, e.slug))  # type: ignore[attr-defined]
+        if kind == "stations":
+            return sorted(items, key=lambda e: (e.street, e.slug))  # type: ignore[attr-defined]
+        return sorted(items, key=lambda e: (e.sort_time, e.slug), reverse=True)
+
+    def get(self, kind: str, slug: str) -> Entry | None:
+        return self.entries.get(kind, {}).get(slug)
+
+    def media_file(self, ref: str) -> Path | None:
+        """Return the file of a media reference if it exists inside content/media."""
+        return resolve_inside(self.root / "media", ref.removeprefix("media/"))
+
+
+def resolve_inside(root: Path, relative: str) -> Path | None:
+    """Resolve ``relative`` under ``root``; None if it escapes the root or is not a file."""
+    if not relative or "\x00" in relative or relative.startswith(("/", "\\")):
+        return None
+    base = root.resolve()
+    target = (base / relative).resolve()
+    if target != base and base in target.parents and target.is_file():
+        return target
+    return None
+
+
+def load(root: Path | str) -> Content:
+    """Read site.yml and every entry; problems are collected, never raised."""
+    root = Path(root)
+    site, problems = read_site(root / "site.yml")
+    if site is None:
+        raise ContentError(problems)
+    content = Content(root=root, site=site, problems=problems)
+    ctx = context_for(site)
+    for kind in KINDS:
+        bucket: dict[str, Entry] = {}
+        folder = root / kind
+        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+            entry, found = read_entry(path, kind, ctx, f"content/{kind}/{path.name}")
+            content.problems.extend(found)
+            if entry is not None:
+                bucket[entry.slug] = entry
+        content.entries[kind] = bucket
+    content.problems.extend(_references(content))
+    return content
+
+
+def _references(content: Content) -> list[Problem]:
+    """Check references between entries and to media files."""
+    problems = []
+    stations = content.entries.get("stations", {})
+    for kind in ("news", "activities"):
+        for entry in content.entries.get(kind, {}).values():
+            label = f"content/{entry.source}"
+            cover = getattr(entry, "cover", "")
+            if cover and content.media_file(cover) is None:
+                problems.append(Problem(label, 0, "cover", f"cover {cover!r}: no such media file"))
+            if isinstance(entry, Activity) and entry.station:
+                target = stations.get(entry.station)
+                if target is None:
+                    problems.append(Problem(label, 0, "station",
+                                            f"station {entry.station!r}: no such station"))
+                elif entry.status == "published" and target.status != "published":
+                    problems.append(Problem(label, 0, "station",
+                                            f"station {entry.station!r} is not published"))
+    return problems
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so readers see the old or the new bytes, never a mix (temp, fsync, rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+__all__ = ["Content", "load", "write_atomic", "resolve_inside", "News", "Station"]

@@ -1,0 +1,53 @@
+"""The public site as a Flask app: what Frozen-Flask freezes and what preview renders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+from pathlib import Path
+
+from flask import Flask, render_template, request
+
+from ..content import Content, load
+from . import exports, filters, views
+from .data import SiteData
+
+THEMES = Path(__file__).resolve().parents[2] / "themes"
+
+# Static web servers pick the type by extension; teach Python the ones it does not know.
+mimetypes.add_type("application/geo+json", ".geojson")
+mimetypes.add_type("text/calendar", ".ics")
+
+
+def create_app(content: Content | str | Path, now: dt.datetime | None = None,
+               theme: str = "default", config: dict | None = None) -> Flask:
+    """Create the public app over a content folder (or already loaded content) at ``now``."""
+    if not isinstance(content, Content):
+        content = load(content)
+    folder = THEMES / theme
+    app = Flask(__name__, static_folder=str(folder / "static"), static_url_path="/static",
+                template_folder=str(folder / "templates"))
+    app.config.update(JSON_AS_ASCII=False)
+    if config:
+        app.config.update(config)
+    data = SiteData(content, now)
+    app.extensions["yizhan"] = data
+    filters.register(app)
+
+    @app.context_processor
+    def inject() -> dict:
+        canonical = data.site.url(request.path)
+        return {"site": data.site, "data": data, "now": data.now, "canonical": canonical}
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("404.html"), 404
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(exports.bp)
+    return app
+
+
+def site_data(app: Flask) -> SiteData:
+    """Return the SiteData an app was made with."""
+    return app.extensions["yizhan"]

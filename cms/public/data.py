@@ -1,0 +1,164 @@
+"""What the public site shows: live entries, their lists and their rendered bodies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from ..content import Activity, Content, Entry, News, Page, Problem, Station
+from ..render import LinkError, Rendered, render_markdown
+from .links import make_resolver
+
+RESERVED_PAGE_SLUGS = {"news", "activities", "stations", "search", "api", "static", "media",
+                       "admin", "pagefind", "numbers", "page", "feed", "rss", "sitemap"}
+
+
+@dataclass
+class Pagination:
+    """One page of a list; ``number`` starts at 1."""
+
+    items: list
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def paginate(items: list, number: int, per_page: int) -> Pagination | None:
+    """Return page ``number`` of ``items``; None when it does not exist."""
+    pages = max(1, -(-len(items) // per_page))
+    if not 1 <= number <= pages:
+        return None
+    start = (number - 1) * per_page
+    return Pagination(items[start:start + per_page], number, pages, len(items))
+
+
+class SiteData:
+    """The live view of a content folder at one moment, with indexes the routes need."""
+
+    def __init__(self, content: Content, now: dt.datetime | None = None):
+        self.content = content
+        self.site = content.site
+        self.tz = ZoneInfo(self.site.timezone)
+        self.now = (now or dt.datetime.now(self.tz)).astimezone(self.tz)
+        self.prefix = urlsplit(self.site.base_url).path.rstrip("/")
+        self.news: list[News] = content.live("news", self.now)  # type: ignore[assignment]
+        self.activities: list[Activity] = content.live("activities", self.now)  # type: ignore[assignment]
+        self.stations: list[Station] = content.live("stations", self.now)  # type: ignore[assignment]
+        self.pages: list[Page] = content.live("pages", self.now)  # type: ignore[assignment]
+        self.live: dict[str, dict[str, Entry]] = {
+            "news": {e.slug: e for e in self.news},
+            "activities": {e.slug: e for e in self.activities},
+            "stations": {e.slug: e for e in self.stations},
+            "pages": {e.slug: e for e in self.pages},
+        }
+        self._rendered: dict[tuple[str, str], Rendered] = {}
+        self._index()
+
+    def _index(self) -> None:
+        self.news_by_category: dict[str, list[News]] = defaultdict(list)
+        self.news_by_tag: dict[str, list[News]] = defaultdict(list)
+        self.news_by_year: dict[int, list[News]] = defaultdict(list)
+        for item in self.news:
+            self.news_by_category[item.category].append(item)
+            for tag in item.tags:
+                self.news_by_tag[tag].append(item)
+            self.news_by_year[item.date.astimezone(self.tz).year].append(item)
+        self.upcoming = sorted((a for a in self.activities if a.ends_at > self.now),
+                               key=lambda a: (a.starts_at, a.slug))
+        self.past = [a for a in self.activities if a.ends_at <= self.now]
+        self.activities_by_brand: dict[str, list[Activity]] = defaultdict(list)
+        for act in self.upcoming + self.past:
+            self.activities_by_brand[act.brand].append(act)
+        self.stations_by_street: dict[str, list[Station]] = defaultdict(list)
+        self.stations_by_type: dict[str, list[Station]] = defaultdict(list)
+        for st in self.stations:
+            self.stations_by_street[st.street].append(st)
+            self.stations_by_type[st.type].append(st)
+        self.activities_at: dict[str, list[Activity]] = defaultdict(list)
+        for act in self.upcoming:
+            if act.station:
+                self.activities_at[act.station].append(act)
+
+    def rendered(self, entry: Entry) -> Rendered:
+        """Return the entry's body as sanitised HTML (rendered once per SiteData)."""
+        key = (entry.kind, entry.slug)
+        if key not in self._rendered:
+            self._rendered[key] = self._render(entry)[0]
+        return self._rendered[key]
+
+    def _render(self, entry: Entry) -> tuple[Rendered, list[Problem]]:
+        resolve = make_resolver(self.content, self.live, entry.source, self.prefix)
+        rendered, broken = render_markdown(entry.body, resolve)
+        first = getattr(entry, "body_line", 1)
+        problems = [Problem(f"content/{entry.source}", first + b.line - 1, "body",
+                            f"body: broken link {b.reason}") for b in broken]
+        return rendered, problems
+
+    def check(self) -> list[Problem]:
+        """Render every live body and report broken links and reserved page slugs."""
+        problems: list[Problem] = []
+        for kind, entries in self.live.items():
+            for entry in entries.values():
+                rendered, found = self._render(entry)
+                self._rendered[(kind, entry.slug)] = rendered
+                problems.extend(found)
+        for page in self.pages:
+            if page.slug in RESERVED_PAGE_SLUGS:
+                problems.append(Problem(f"content/{page.source}", 0, "slug",
+                                        f"slug {page.slug!r} is reserved for a site section"))
+        for item in self.news:
+            if item.slug.isdigit():
+                problems.append(Problem(f"content/{item.source}", 0, "slug",
+                                        f"slug {item.slug!r} would clash with the year list"))
+        return problems
+
+    def related(self, item: News, limit: int = 5) -> list[News]:
+        """Return other news sharing the most tags with ``item``, newest first on ties."""
+        scores: dict[str, int] = defaultdict(int)
+        for tag in item.tags:
+            for other in self.news_by_tag[tag]:
+                if other.slug != item.slug:
+                    scores[other.slug] += 1
+        positions = self._news_index()
+        ranked = sorted(scores, key=lambda s: (-scores[s], positions[s]))
+        return [self.live["news"][s] for s in ranked[:limit]]  # type: ignore[misc]
+
+    def neighbours(self, item: News) -> tuple[News | None, News | None]:
+        """Return (newer, older) news around ``item`` in the list order."""
+        index = self._news_index()[item.slug]
+        newer = self.news[index - 1] if index > 0 else None
+        older = self.news[index + 1] if index + 1 < len(self.news) else None
+        return newer, older
+
+    def _news_index(self) -> dict[str, int]:
+        if not hasattr(self, "_positions"):
+            self._positions = {n.slug: i for i, n in enumerate(self.news)}
+        return self._positions
+
+    def media_refs(self) -> list[str]:
+        """Return every media file a live page uses (covers and body links), sorted."""
+        refs: set[str] = set()
+        for kind, entries in self.live.items():
+            for entry in entries.values():
+                if getattr(entry, "cover", ""):
+                    refs.add(entry.cover)  # type: ignore[attr-defined]
+                resolve = make_resolver(self.content, self.live, entry.source)
+                for link in self.rendered(entry).links:
+                    try:
+                        path = resolve(link).partition("#")[0]
+                    except LinkError:
+                        continue
+                    if path.startswith("/media/"):
+                        refs.add(path[1:])
+        return sorted(refs)

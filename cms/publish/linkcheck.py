@@ -1,0 +1,61 @@
+"""Check a frozen release: every internal link and asset must point at a file in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import html as lxml_html
+
+ATTRIBUTES = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"),
+              ("source", "src"), ("iframe", "src"))
+
+
+def check_release(root: Path, prefix: str = "", pages: Iterable[Path] | None = None) -> list[str]:
+    """Return "page: broken link" messages for internal links that resolve to no file."""
+    root = Path(root)
+    problems = []
+    for page in pages if pages is not None else sorted(root.rglob("*.html")):
+        try:
+            tree = lxml_html.fromstring(page.read_bytes())
+        except (ValueError, SyntaxError):
+            problems.append(f"{page.relative_to(root)}: not parseable HTML")
+            continue
+        base = "/" + page.relative_to(root).parent.as_posix()
+        for tag, attr in ATTRIBUTES:
+            for element in tree.iter(tag):
+                for ref in _refs(element, attr):
+                    target = _target(ref, base, prefix)
+                    if target is not None and not _exists(root, target):
+                        problems.append(f"/{page.relative_to(root).as_posix()}: "
+                                        f"broken link {ref}")
+    return problems
+
+
+def _refs(element, attr: str) -> list[str]:  # noqa: ANN001 - an lxml element
+    refs = [element.get(attr)] if element.get(attr) else []
+    srcset = element.get("srcset")
+    if srcset:
+        refs.extend(part.strip().split(" ")[0] for part in srcset.split(",") if part.strip())
+    return refs
+
+
+def _target(ref: str, base: str, prefix: str) -> str | None:
+    """Return the site path a reference points at, or None when it leaves the site."""
+    parts = urlsplit(ref)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = parts.path if parts.path.startswith("/") else f"{base.rstrip('/')}/{parts.path}"
+    if prefix and path.startswith(prefix + "/"):
+        path = path[len(prefix):]
+    return unquote(path)
+
+
+def _exists(root: Path, path: str) -> bool:
+    candidate = (root / path.lstrip("/")).resolve()
+    if root.resolve() not in (candidate, *candidate.parents):
+        return False
+    if path.endswith("/"):
+        return (candidate / "index.html").is_file()
+    return candidate.is_file()
