@@ -1,0 +1,59 @@
+"""Shared fixtures: content folders, a fixed clock, the public app and built sites."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cms.public.app import create_app
+from cms.publish.build import build
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "content"
+DATA = Path(__file__).parent / "data"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Every test sees the same "now", so activity states and scheduled entries are stable.
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(scope="session")
+def now() -> dt.datetime:
+    return NOW
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A writable copy of tests/data/content."""
+    target = tmp_path / "content"
+    shutil.copytree(DATA / "content", target)
+    return target
+
+
+@pytest.fixture
+def app():
+    return create_app(DATA / "content", now=NOW)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo content built once per session; returns the live ``site`` link."""
+    out = tmp_path_factory.mktemp("demo") / "site"
+    build(DEMO, out, now=NOW)
+    return out
+
+
+@pytest.fixture(scope="session")
+def data_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/data/content built once per session; returns the live ``site`` link."""
+    out = tmp_path_factory.mktemp("data") / "site"
+    build(DATA / "content", out, now=NOW)
+    return out
