@@ -24,13 +24,27 @@ def _now(value: str | None) -> dt.datetime | None:
     return moment
 
 
-content_option = click.option("--content", "content_root", type=click.Path(file_okay=False,
-                              path_type=Path), default=ROOT / "content", show_default=True,
-                              help="Content folder.")
-output_option = click.option("--output", type=click.Path(path_type=Path), default=ROOT / "site",
-                             show_default=True, help="Output link that the web server serves.")
-now_option = click.option("--now", "now_text", metavar="ISO-TIME",
-                          help="Build as if it were this time (default: the clock).")
+content_option = click.option(
+    "--content",
+    "content_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=ROOT / "content",
+    show_default=True,
+    help="Content folder.",
+)
+output_option = click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=ROOT / "site",
+    show_default=True,
+    help="Output link that the web server serves.",
+)
+now_option = click.option(
+    "--now",
+    "now_text",
+    metavar="ISO-TIME",
+    help="Build as if it were this time (default: the clock).",
+)
 
 
 @click.group(invoke_without_command=True)
@@ -46,23 +60,28 @@ def cli(ctx: click.Context) -> None:
 @output_option
 @now_option
 @click.option("--quiet", "-q", is_flag=True, help="Only print the summary.")
-def build_cmd(content_root: Path = ROOT / "content", output: Path = ROOT / "site",
-              now_text: str | None = None, quiet: bool = False) -> None:
+def build_cmd(
+    content_root: Path = ROOT / "content",
+    output: Path = ROOT / "site",
+    now_text: str | None = None,
+    quiet: bool = False,
+) -> None:
     """Build the site into a new release and switch the live site to it."""
     from cms.publish.build import BuildError, build
     from cms.publish.progress import TerminalProgress
 
     bar = TerminalProgress(enabled=not quiet)
     try:
-        result = build(content_root, output, now=_now(now_text), progress=bar.update,
-                       log=bar.log)
+        result = build(content_root, output, now=_now(now_text), progress=bar.update, log=bar.log)
     except BuildError as exc:
         bar.close()
         click.secho(f"构建失败，线上网站保持不变：{exc}", fg="red", err=True)
         sys.exit(1)
     bar.close()
-    click.echo(f"已发布 {result.pages} 个文件，用时 {result.seconds:.2f} 秒，"
-               f"警告 {len(result.warnings)} 条 → {output} → {result.release.name}")
+    click.echo(
+        f"已发布 {result.pages} 个文件，用时 {result.seconds:.2f} 秒，"
+        f"警告 {len(result.warnings)} 条 → {output} → {result.release.name}"
+    )
     for message in result.warnings:
         click.secho(f"警告：{message}", fg="yellow", err=True)
 

@@ -104,37 +104,66 @@ def render(cover: Cover) -> Image.Image:
 
     if cover.motif == "sun":
         cx, cy = 860 - 60 * v, 250 + 20 * v
-        img = _overlay(img, accent, 70, lambda d, c: d.ellipse((cx - 260, cy - 260, cx + 260, cy + 260), fill=c))
-        img = _overlay(img, accent, 255, lambda d, c: d.ellipse((cx - 150, cy - 150, cx + 150, cy + 150), fill=c))
         img = _overlay(
-            img, bottom, 230,
-            lambda d, c: d.polygon([(0, 560), (300, 430), (620, 520), (900, 410), (1200, 500), (1200, 675), (0, 675)], fill=c),
+            img,
+            accent,
+            70,
+            lambda d, c: d.ellipse((cx - 260, cy - 260, cx + 260, cy + 260), fill=c),
+        )
+        img = _overlay(
+            img,
+            accent,
+            255,
+            lambda d, c: d.ellipse((cx - 150, cy - 150, cx + 150, cy + 150), fill=c),
+        )
+        img = _overlay(
+            img,
+            bottom,
+            230,
+            lambda d, c: d.polygon(
+                [(0, 560), (300, 430), (620, 520), (900, 410), (1200, 500), (1200, 675), (0, 675)],
+                fill=c,
+            ),
         )
     elif cover.motif == "stripes":
+
         def stripes(d: ImageDraw.ImageDraw, c: tuple[int, int, int, int]) -> None:
             for i in range(-4, 12):
                 x = i * 150 + 30 * v
                 d.polygon([(x, HEIGHT), (x + 60, HEIGHT), (x + 60 + 400, 0), (x + 400, 0)], fill=c)
+
         img = _overlay(img, white, 28, stripes)
         img = _overlay(img, accent, 255, lambda d, c: d.rectangle((90, 300, 560, 318), fill=c))
         img = _overlay(img, accent, 255, lambda d, c: d.ellipse((90, 160, 200, 270), fill=c))
     elif cover.motif == "rings":
         cx, cy = 300 + 90 * v, 340
+
         def rings(d: ImageDraw.ImageDraw, c: tuple[int, int, int, int]) -> None:
             for r in range(90, 700, 90):
                 d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=c, width=22)
+
         img = _overlay(img, white, 36, rings)
-        img = _overlay(img, accent, 255, lambda d, c: d.ellipse((cx - 60, cy - 60, cx + 60, cy + 60), fill=c))
+        img = _overlay(
+            img, accent, 255, lambda d, c: d.ellipse((cx - 60, cy - 60, cx + 60, cy + 60), fill=c)
+        )
     elif cover.motif == "bars":
         heights = [180, 260, 340, 300, 420, 380, 480]
+
         def bars(d: ImageDraw.ImageDraw, c: tuple[int, int, int, int]) -> None:
             for i, h in enumerate(heights):
                 h = h + 25 * ((i + v) % 3)
                 x = 160 + i * 130
                 d.rectangle((x, HEIGHT - 80 - h, x + 90, HEIGHT - 80), fill=c)
+
         img = _overlay(img, white, 60, bars)
-        img = _overlay(img, accent, 255, lambda d, c: d.rectangle((120, HEIGHT - 86, 1080, HEIGHT - 74), fill=c))
+        img = _overlay(
+            img,
+            accent,
+            255,
+            lambda d, c: d.rectangle((120, HEIGHT - 86, 1080, HEIGHT - 74), fill=c),
+        )
     elif cover.motif == "blocks":
+
         def blocks(d: ImageDraw.ImageDraw, c: tuple[int, int, int, int]) -> None:
             for row in range(3):
                 for col in range(6):
@@ -142,9 +171,15 @@ def render(cover: Cover) -> Image.Image:
                         continue
                     x, y = 120 + col * 170, 110 + row * 170
                     d.rounded_rectangle((x, y, x + 140, y + 140), radius=24, fill=c)
+
         img = _overlay(img, white, 40, blocks)
         x, y = 120 + (v % 6) * 170, 110 + 170
-        img = _overlay(img, accent, 255, lambda d, c: d.rounded_rectangle((x, y, x + 140, y + 140), radius=24, fill=c))
+        img = _overlay(
+            img,
+            accent,
+            255,
+            lambda d, c: d.rounded_rectangle((x, y, x + 140, y + 140), radius=24, fill=c),
+        )
     else:
         raise ValueError(f"unknown motif {cover.motif!r}")
 
@@ -156,7 +191,9 @@ def encode(img: Image.Image) -> bytes:
     """Encode as an optimized baseline JPEG, lowering quality until it fits MAX_BYTES."""
     for quality in (82, 76, 70, 64, 58, 50):
         buf = io.BytesIO()
-        img.save(buf, "JPEG", quality=quality, optimize=True, progressive=False, subsampling="4:2:0")
+        img.save(
+            buf, "JPEG", quality=quality, optimize=True, progressive=False, subsampling="4:2:0"
+        )
         data = buf.getvalue()
         if len(data) <= MAX_BYTES:
             return data
@@ -165,7 +202,9 @@ def encode(img: Image.Image) -> bytes:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="media root (default: content/media)")
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="media root (default: content/media)"
+    )
     args = parser.parse_args(argv)
     for cover in COVERS:
         path: Path = args.out / cover.relpath

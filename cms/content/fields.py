@@ -51,7 +51,9 @@ def datetime_(value: Any, ctx: Context) -> dt.datetime:
         try:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            raise FieldError(f"{value!r} is not a date-time like 2021-04-09T10:00:00+08:00") from None
+            raise FieldError(
+                f"{value!r} is not a date-time like 2021-04-09T10:00:00+08:00"
+            ) from None
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=ctx.tz) if value.tzinfo is None else value
     if isinstance(value, dt.date):
@@ -196,8 +198,13 @@ def registration(value: Any, ctx: Context) -> Registration | None:
         return None
     if not isinstance(value, dict):
         raise FieldError("must be {phone: …, deadline: …, capacity: …}")
-    known = {"phone": phone, "deadline": date_, "capacity": integer(1), "registered": integer(0),
-             "url": text(300, required=False)}
+    known = {
+        "phone": phone,
+        "deadline": date_,
+        "capacity": integer(1),
+        "registered": integer(0),
+        "url": text(300, required=False),
+    }
     out: dict[str, Any] = {}
     for key, raw in value.items():
         if key not in known:
@@ -224,4 +231,6 @@ def _number(value: Any) -> bool:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", bool: "yes/no"}.get(type(value), type(value).__name__)
+    return {dict: "a mapping", list: "a list", bool: "yes/no"}.get(
+        type(value), type(value).__name__
+    )

@@ -63,7 +63,9 @@ def _parse_days(text: str) -> frozenset[int]:
     for chunk in text.split(","):
         first, _, last = chunk.partition("-")
         if first not in DAYS or (last and last not in DAYS):
-            raise ValueError(f"{chunk!r} is not a day or day range like 'mon-fri' (days: {', '.join(DAYS)})")
+            raise ValueError(
+                f"{chunk!r} is not a day or day range like 'mon-fri' (days: {', '.join(DAYS)})"
+            )
         a = DAYS.index(first)
         b = DAYS.index(last) if last else a
         days.update((a + i) % 7 for i in range((b - a) % 7 + 1))
@@ -122,7 +124,7 @@ def is_always_open(rules: list[Rule]) -> bool:
 
 
 def describe(rules: list[Rule]) -> list[tuple[str, str]]:
-    """Return (days, times) rows in Chinese for display, e.g. ("周一至周五", "08:30–12:00、14:00–18:00")."""
+    """Return (days, times) rows in Chinese, e.g. ("周一至周五", "08:30–12:00、14:00–18:00")."""
     table = week_table(rules)
     rows: list[tuple[str, str]] = []
     day = 0

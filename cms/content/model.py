@@ -99,7 +99,7 @@ class Entry:
 class News(Entry):
     kind: ClassVar[str] = "news"
     title: str = ""
-    date: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    date: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     category: str = ""
     tags: list[str] = field(default_factory=list)
     summary: str = ""
@@ -124,8 +124,8 @@ class Registration:
 class Activity(Entry):
     kind: ClassVar[str] = "activities"
     title: str = ""
-    starts_at: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-    ends_at: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    starts_at: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    ends_at: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     brand: str = ""
     street: str = ""
     venue: str = ""
@@ -192,7 +192,7 @@ class Page(Entry):
 
     @property
     def sort_time(self) -> dt.datetime:
-        return self.updated or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+        return self.updated or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 ENTRY_CLASSES: dict[str, type[Entry]] = {

@@ -13,11 +13,26 @@ from .frontmatter import load_yaml, parse
 from .model import ENTRY_CLASSES, Entry, MapSettings, MenuItem, Site, Term
 from .schema import FIELDS
 
-VOCABULARIES = ("news_categories", "activity_brands", "station_types", "amenities", "access",
-                "streets")
-SITE_SCALARS = {"title": str, "base_url": str, "subtitle": str, "language": str, "timezone": str,
-                "author": str, "description": str, "news_per_page": int, "feed_size": int,
-                "yearly_activity_target": int}
+VOCABULARIES = (
+    "news_categories",
+    "activity_brands",
+    "station_types",
+    "amenities",
+    "access",
+    "streets",
+)
+SITE_SCALARS = {
+    "title": str,
+    "base_url": str,
+    "subtitle": str,
+    "language": str,
+    "timezone": str,
+    "author": str,
+    "description": str,
+    "news_per_page": int,
+    "feed_size": int,
+    "yearly_activity_target": int,
+}
 
 
 def read_site(path: Path, label: str = "content/site.yml") -> tuple[Site | None, list[Problem]]:
@@ -48,7 +63,9 @@ def read_site(path: Path, label: str = "content/site.yml") -> tuple[Site | None,
             kwargs["map"] = _map(value, problem)
         elif key == "menu":
             if not isinstance(value, list) or not all(
-                isinstance(i, dict) and isinstance(i.get("label"), str) and isinstance(i.get("url"), str)
+                isinstance(i, dict)
+                and isinstance(i.get("label"), str)
+                and isinstance(i.get("url"), str)
                 for i in value
             ):
                 problem("menu", "must be a list of {label: …, url: …}")
@@ -105,8 +122,9 @@ def _map(value: Any, problem) -> MapSettings:
     if not isinstance(zoom, int) or not 1 <= zoom <= 19:
         problem("map.zoom", "must be a whole number from 1 to 19")
         zoom = 12
-    return MapSettings(lat, lng, zoom, str(value.get("tiles", "osm")),
-                       str(value.get("tianditu_key", "")))
+    return MapSettings(
+        lat, lng, zoom, str(value.get("tiles", "osm")), str(value.get("tianditu_key", ""))
+    )
 
 
 def context_for(site: Site) -> Context:
@@ -114,7 +132,9 @@ def context_for(site: Site) -> Context:
     return Context({name: getattr(site, name) for name in VOCABULARIES}, ZoneInfo(site.timezone))
 
 
-def read_entry(path: Path, kind: str, ctx: Context, label: str) -> tuple[Entry | None, list[Problem]]:
+def read_entry(
+    path: Path, kind: str, ctx: Context, label: str
+) -> tuple[Entry | None, list[Problem]]:
     """Read one entry file; return the entry (None if broken) and its problems."""
     slug = path.stem
     try:
@@ -123,8 +143,15 @@ def read_entry(path: Path, kind: str, ctx: Context, label: str) -> tuple[Entry |
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(label, 0, "", f"cannot read as UTF-8 text: {exc}")]
     if not SLUG_RE.match(slug):
-        return None, [Problem(label, 0, "slug", f"file name {slug!r} is not a slug: use lower-case "
-                              "letters, digits and '-', starting with a letter or digit, at most 80")]
+        return None, [
+            Problem(
+                label,
+                0,
+                "slug",
+                f"file name {slug!r} is not a slug: use lower-case "
+                "letters, digits and '-', starting with a letter or digit, at most 80",
+            )
+        ]
     try:
         parsed = parse(text)
     except FieldError as exc:
@@ -134,8 +161,14 @@ def read_entry(path: Path, kind: str, ctx: Context, label: str) -> tuple[Entry |
     values: dict[str, Any] = {}
     for key, value in parsed.data.items():
         if key not in spec:
-            problems.append(Problem(label, parsed.line_of(str(key)), str(key),
-                                    f"{key} is not a field of {kind} (fields: {', '.join(spec)})"))
+            problems.append(
+                Problem(
+                    label,
+                    parsed.line_of(str(key)),
+                    str(key),
+                    f"{key} is not a field of {kind} (fields: {', '.join(spec)})",
+                )
+            )
             continue
         convert, _ = spec[key]
         try:
@@ -151,14 +184,18 @@ def read_entry(path: Path, kind: str, ctx: Context, label: str) -> tuple[Entry |
     if problems:
         return None, problems
     cls = ENTRY_CLASSES[kind]
-    entry = cls(slug=slug, source=f"{kind}/{path.name}", body=parsed.body,
-                version=hashlib.sha256(raw).hexdigest()[:16], **values)
+    entry = cls(
+        slug=slug,
+        source=f"{kind}/{path.name}",
+        body=parsed.body,
+        version=hashlib.sha256(raw).hexdigest()[:16],
+        **values,
+    )
     entry.body_line = parsed.body_line  # type: ignore[attr-defined]
     return entry, []
 
 
 def _cross_checks(kind: str, values: dict, parsed, label: str) -> list[Problem]:
     if kind == "activities" and values["ends_at"] < values["starts_at"]:
-        return [Problem(label, parsed.line_of("ends_at"), "ends_at",
-                        "ends_at is before starts_at")]
+        return [Problem(label, parsed.line_of("ends_at"), "ends_at", "ends_at is before starts_at")]
     return []

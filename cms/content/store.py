@@ -84,11 +84,13 @@ def _references(content: Content) -> list[Problem]:
             if isinstance(entry, Activity) and entry.station:
                 target = stations.get(entry.station)
                 if target is None:
-                    problems.append(Problem(label, 0, "station",
-                                            f"station {entry.station!r}: no such station"))
+                    problems.append(
+                        Problem(label, 0, "station", f"station {entry.station!r}: no such station")
+                    )
                 elif entry.status == "published" and target.status != "published":
-                    problems.append(Problem(label, 0, "station",
-                                            f"station {entry.station!r} is not published"))
+                    problems.append(
+                        Problem(label, 0, "station", f"station {entry.station!r} is not published")
+                    )
     return problems
 
 

@@ -19,14 +19,22 @@ mimetypes.add_type("application/geo+json", ".geojson")
 mimetypes.add_type("text/calendar", ".ics")
 
 
-def create_app(content: Content | str | Path, now: dt.datetime | None = None,
-               theme: str = "default", config: dict | None = None) -> Flask:
+def create_app(
+    content: Content | str | Path,
+    now: dt.datetime | None = None,
+    theme: str = "default",
+    config: dict | None = None,
+) -> Flask:
     """Create the public app over a content folder (or already loaded content) at ``now``."""
     if not isinstance(content, Content):
         content = load(content)
     folder = THEMES / theme
-    app = Flask(__name__, static_folder=str(folder / "static"), static_url_path="/static",
-                template_folder=str(folder / "templates"))
+    app = Flask(
+        __name__,
+        static_folder=str(folder / "static"),
+        static_url_path="/static",
+        template_folder=str(folder / "templates"),
+    )
     app.config.update(JSON_AS_ASCII=False)
     if config:
         app.config.update(config)

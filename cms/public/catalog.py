@@ -45,9 +45,19 @@ def html_pages(data: SiteData) -> Iterator[Address]:
 
 def other_files(data: SiteData) -> Iterator[tuple[str, dict]]:
     """Yield feeds, calendars, API documents, media and the 404 page."""
-    for endpoint in ("exports.atom", "exports.rss", "exports.sitemap", "exports.robots",
-                     "exports.calendar", "exports.vocabulary_css", "exports.api_site", "exports.api_news_index",
-                     "exports.api_activities", "exports.api_stations", "public.not_found_page"):
+    for endpoint in (
+        "exports.atom",
+        "exports.rss",
+        "exports.sitemap",
+        "exports.robots",
+        "exports.calendar",
+        "exports.vocabulary_css",
+        "exports.api_site",
+        "exports.api_news_index",
+        "exports.api_activities",
+        "exports.api_stations",
+        "public.not_found_page",
+    ):
         yield endpoint, {}
     for name in sorted(SCHEMAS):
         yield "exports.api_schema", {"name": name}
@@ -62,7 +72,7 @@ def other_files(data: SiteData) -> Iterator[tuple[str, dict]]:
 def _paged(endpoint: str, args: dict, items: list, per_page: int) -> Iterator[Address]:
     pages = max(1, -(-len(items) // per_page))
     for number in range(1, pages + 1):
-        chunk = items[(number - 1) * per_page:number * per_page]
+        chunk = items[(number - 1) * per_page : number * per_page]
         yield endpoint, {**args, "number": number} if number > 1 else dict(args), _newest(chunk)
 
 

@@ -12,8 +12,22 @@ from ..content import Activity, Content, Entry, News, Page, Problem, Station
 from ..render import LinkError, Rendered, render_markdown
 from .links import make_resolver
 
-RESERVED_PAGE_SLUGS = {"news", "activities", "stations", "search", "api", "static", "media",
-                       "admin", "pagefind", "numbers", "page", "feed", "rss", "sitemap"}
+RESERVED_PAGE_SLUGS = {
+    "news",
+    "activities",
+    "stations",
+    "search",
+    "api",
+    "static",
+    "media",
+    "admin",
+    "pagefind",
+    "numbers",
+    "page",
+    "feed",
+    "rss",
+    "sitemap",
+}
 
 
 @dataclass
@@ -40,7 +54,7 @@ def paginate(items: list, number: int, per_page: int) -> Pagination | None:
     if not 1 <= number <= pages:
         return None
     start = (number - 1) * per_page
-    return Pagination(items[start:start + per_page], number, pages, len(items))
+    return Pagination(items[start : start + per_page], number, pages, len(items))
 
 
 class SiteData:
@@ -74,8 +88,10 @@ class SiteData:
             for tag in item.tags:
                 self.news_by_tag[tag].append(item)
             self.news_by_year[item.date.astimezone(self.tz).year].append(item)
-        self.upcoming = sorted((a for a in self.activities if a.ends_at > self.now),
-                               key=lambda a: (a.starts_at, a.slug))
+        self.upcoming = sorted(
+            (a for a in self.activities if a.ends_at > self.now),
+            key=lambda a: (a.starts_at, a.slug),
+        )
         self.past = [a for a in self.activities if a.ends_at <= self.now]
         self.activities_by_brand: dict[str, list[Activity]] = defaultdict(list)
         for act in self.upcoming + self.past:
@@ -101,8 +117,15 @@ class SiteData:
         resolve = make_resolver(self.content, self.live, entry.source, self.prefix)
         rendered, broken = render_markdown(entry.body, resolve)
         first = getattr(entry, "body_line", 1)
-        problems = [Problem(f"content/{entry.source}", first + b.line - 1, "body",
-                            f"body: broken link {b.reason}") for b in broken]
+        problems = [
+            Problem(
+                f"content/{entry.source}",
+                first + b.line - 1,
+                "body",
+                f"body: broken link {b.reason}",
+            )
+            for b in broken
+        ]
         return rendered, problems
 
     def check(self) -> list[Problem]:
@@ -115,12 +138,24 @@ class SiteData:
                 problems.extend(found)
         for page in self.pages:
             if page.slug in RESERVED_PAGE_SLUGS:
-                problems.append(Problem(f"content/{page.source}", 0, "slug",
-                                        f"slug {page.slug!r} is reserved for a site section"))
+                problems.append(
+                    Problem(
+                        f"content/{page.source}",
+                        0,
+                        "slug",
+                        f"slug {page.slug!r} is reserved for a site section",
+                    )
+                )
         for item in self.news:
             if item.slug.isdigit():
-                problems.append(Problem(f"content/{item.source}", 0, "slug",
-                                        f"slug {item.slug!r} would clash with the year list"))
+                problems.append(
+                    Problem(
+                        f"content/{item.source}",
+                        0,
+                        "slug",
+                        f"slug {item.slug!r} would clash with the year list",
+                    )
+                )
         return problems
 
     def related(self, item: News, limit: int = 5) -> list[News]:
@@ -149,7 +184,7 @@ class SiteData:
     def media_refs(self) -> list[str]:
         """Return every media file a live page uses (covers and body links), sorted."""
         refs: set[str] = set()
-        for kind, entries in self.live.items():
+        for entries in self.live.values():
             for entry in entries.values():
                 if getattr(entry, "cover", ""):
                     refs.add(entry.cover)  # type: ignore[attr-defined]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
+from ..content import Entry
 from . import api, calendar, catalog, feeds
 from . import sitemap as sitemap_mod
-from ..content import Entry
 from .data import SiteData
 
 bp = Blueprint("exports", __name__)
@@ -41,19 +41,23 @@ def rss():
 def sitemap():
     data = _data()
     root = request.script_root
-    pages = [(url_for(endpoint, **values)[len(root):], lastmod)
-             for endpoint, values, lastmod in catalog.html_pages(data)]
+    pages = [
+        (url_for(endpoint, **values)[len(root) :], lastmod)
+        for endpoint, values, lastmod in catalog.html_pages(data)
+    ]
     return _send(sitemap_mod.sitemap_xml(data.site, pages), "application/xml")
-
 
 
 @bp.route("/vocabulary.css")
 def vocabulary_css():
     """Colours of brands and station types from site.yml, as classes (no inline styles)."""
     site = _data().site
-    rules = [f".c-{group}-{key}{{--c:{term.color}}}"
-             for group, terms in (("brand", site.activity_brands), ("type", site.station_types))
-             for key, term in terms.items() if term.color]
+    rules = [
+        f".c-{group}-{key}{{--c:{term.color}}}"
+        for group, terms in (("brand", site.activity_brands), ("type", site.station_types))
+        for key, term in terms.items()
+        if term.color
+    ]
     return _send(("\n".join(rules) + "\n").encode(), "text/css")
 
 
@@ -66,7 +70,6 @@ def robots():
 def calendar_():
     data = _data()
     return _send(calendar.calendar_ics(data.site, data.activities), "text/calendar")
-
 
 
 @bp.route("/activities/<slug>/event.ics")

@@ -45,6 +45,7 @@ def hours_rows(lines: list[str]) -> list[tuple[str, str]]:
 
 def register(app) -> None:
     """Install the filters on a Flask app."""
-    app.jinja_env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime, jsonld=jsonld,
-                                 hours_rows=hours_rows)
+    app.jinja_env.filters.update(
+        cn_date=cn_date, cn_datetime=cn_datetime, jsonld=jsonld, hours_rows=hours_rows
+    )
     app.jinja_env.globals.update(cn_range=cn_range, ACTIVITY_STATES=ACTIVITY_STATES)

@@ -13,8 +13,9 @@ from .urls import PREFIX, entry_path
 SECTIONS = {"/", "/news/", "/activities/", "/stations/", "/search/", "/feed.xml", "/rss.xml"}
 
 
-def make_resolver(content: Content, live: dict[str, dict[str, Entry]], source: str,
-                  prefix: str = "") -> Callable[[str], str]:
+def make_resolver(
+    content: Content, live: dict[str, dict[str, Entry]], source: str, prefix: str = ""
+) -> Callable[[str], str]:
     """Return a resolver for links in the file ``source`` (``news/x.md``).
 
     Accepted forms: relative file paths (``../stations/a.md``, ``../media/2021/b.jpg``),
@@ -56,7 +57,7 @@ def _site_path(path: str, live: dict[str, dict[str, Entry]]) -> str:
     if path in SECTIONS:
         return path
     for kind, prefix in PREFIX.items():
-        rest = path[len(prefix):] if path.startswith(prefix) else ""
+        rest = path[len(prefix) :] if path.startswith(prefix) else ""
         slug = rest.rstrip("/")
         if rest.endswith("/") and "/" not in slug and slug in live.get(kind, {}):
             return path

@@ -24,16 +24,18 @@ def _page_or_404(items: list, number: int):
 @bp.route("/")
 def home():
     data = _data()
-    return render_template("home.html", news=data.news[:6], upcoming=data.upcoming[:4],
-                           stations=data.stations)
+    return render_template(
+        "home.html", news=data.news[:6], upcoming=data.upcoming[:4], stations=data.stations
+    )
 
 
 @bp.route("/news/", defaults={"number": 1})
 @bp.route("/news/page/<int:number>/")
 def news_index(number: int):
     page = _page_or_404(_data().news, number)
-    return render_template("news_list.html", page=page, heading="新闻动态",
-                           endpoint="public.news_index", args={})
+    return render_template(
+        "news_list.html", page=page, heading="新闻动态", endpoint="public.news_index", args={}
+    )
 
 
 @bp.route("/news/category/<key>/", defaults={"number": 1})
@@ -44,8 +46,13 @@ def news_category(key: str, number: int):
     if term is None or not data.news_by_category.get(key):
         abort(404)
     page = _page_or_404(data.news_by_category[key], number)
-    return render_template("news_list.html", page=page, heading=term.label,
-                           endpoint="public.news_category", args={"key": key})
+    return render_template(
+        "news_list.html",
+        page=page,
+        heading=term.label,
+        endpoint="public.news_category",
+        args={"key": key},
+    )
 
 
 @bp.route("/news/tag/<tag>/", defaults={"number": 1})
@@ -55,8 +62,13 @@ def news_tag(tag: str, number: int):
     if not data.news_by_tag.get(tag):
         abort(404)
     page = _page_or_404(data.news_by_tag[tag], number)
-    return render_template("news_list.html", page=page, heading=f"标签：{tag}",
-                           endpoint="public.news_tag", args={"tag": tag})
+    return render_template(
+        "news_list.html",
+        page=page,
+        heading=f"标签：{tag}",
+        endpoint="public.news_tag",
+        args={"tag": tag},
+    )
 
 
 @bp.route("/news/<int:year>/", defaults={"number": 1})
@@ -66,8 +78,13 @@ def news_year(year: int, number: int):
     if not data.news_by_year.get(year):
         abort(404)
     page = _page_or_404(data.news_by_year[year], number)
-    return render_template("news_list.html", page=page, heading=f"{year}年新闻",
-                           endpoint="public.news_year", args={"year": year})
+    return render_template(
+        "news_list.html",
+        page=page,
+        heading=f"{year}年新闻",
+        endpoint="public.news_year",
+        args={"year": year},
+    )
 
 
 @bp.route("/news/<slug>/")
@@ -75,23 +92,39 @@ def news_detail(slug: str):
     data = _data()
     item = data.live["news"].get(slug) or abort(404)
     newer, older = data.neighbours(item)
-    return render_template("news_detail.html", item=item, body=data.rendered(item),
-                           newer=newer, older=older, related=data.related(item))
+    return render_template(
+        "news_detail.html",
+        item=item,
+        body=data.rendered(item),
+        newer=newer,
+        older=older,
+        related=data.related(item),
+    )
 
 
 @bp.route("/activities/")
 def activities_index():
     data = _data()
-    return render_template("activities_list.html", upcoming=data.upcoming, past=data.past[:10],
-                           more_past=len(data.past) > 10, heading="工会活动")
+    return render_template(
+        "activities_list.html",
+        upcoming=data.upcoming,
+        past=data.past[:10],
+        more_past=len(data.past) > 10,
+        heading="工会活动",
+    )
 
 
 @bp.route("/activities/past/", defaults={"number": 1})
 @bp.route("/activities/past/page/<int:number>/")
 def activities_past(number: int):
     page = _page_or_404(_data().past, number)
-    return render_template("activities_past.html", page=page, heading="往期活动",
-                           endpoint="public.activities_past", args={})
+    return render_template(
+        "activities_past.html",
+        page=page,
+        heading="往期活动",
+        endpoint="public.activities_past",
+        args={},
+    )
 
 
 @bp.route("/activities/brand/<key>/")
@@ -101,9 +134,14 @@ def activities_brand(key: str):
     if term is None or not data.activities_by_brand.get(key):
         abort(404)
     items = data.activities_by_brand[key]
-    return render_template("activities_list.html", heading=term.label, brand=term,
-                           upcoming=[a for a in items if a.ends_at > data.now],
-                           past=[a for a in items if a.ends_at <= data.now], more_past=False)
+    return render_template(
+        "activities_list.html",
+        heading=term.label,
+        brand=term,
+        upcoming=[a for a in items if a.ends_at > data.now],
+        past=[a for a in items if a.ends_at <= data.now],
+        more_past=False,
+    )
 
 
 @bp.route("/activities/<slug>/")
@@ -111,15 +149,21 @@ def activity_detail(slug: str):
     data = _data()
     item = data.live["activities"].get(slug) or abort(404)
     station = data.live["stations"].get(item.station) if item.station else None
-    return render_template("activity_detail.html", item=item, body=data.rendered(item),
-                           station=station, state=item.state(data.now))
+    return render_template(
+        "activity_detail.html",
+        item=item,
+        body=data.rendered(item),
+        station=station,
+        state=item.state(data.now),
+    )
 
 
 @bp.route("/stations/")
 def stations_index():
     data = _data()
-    return render_template("stations_list.html", by_street=data.stations_by_street,
-                           by_type=data.stations_by_type)
+    return render_template(
+        "stations_list.html", by_street=data.stations_by_street, by_type=data.stations_by_type
+    )
 
 
 @bp.route("/stations/street/<key>/")
@@ -128,8 +172,12 @@ def stations_street(key: str):
     term = data.site.streets.get(key)
     if term is None or not data.stations_by_street.get(key):
         abort(404)
-    return render_template("stations_group.html", heading=term.label,
-                           stations=data.stations_by_street[key], group="street")
+    return render_template(
+        "stations_group.html",
+        heading=term.label,
+        stations=data.stations_by_street[key],
+        group="street",
+    )
 
 
 @bp.route("/stations/type/<key>/")
@@ -138,16 +186,21 @@ def stations_type(key: str):
     term = data.site.station_types.get(key)
     if term is None or not data.stations_by_type.get(key):
         abort(404)
-    return render_template("stations_group.html", heading=term.label,
-                           stations=data.stations_by_type[key], group="type")
+    return render_template(
+        "stations_group.html", heading=term.label, stations=data.stations_by_type[key], group="type"
+    )
 
 
 @bp.route("/stations/<slug>/")
 def station_detail(slug: str):
     data = _data()
     item = data.live["stations"].get(slug) or abort(404)
-    return render_template("station_detail.html", item=item, body=data.rendered(item),
-                           activities=data.activities_at.get(slug, []))
+    return render_template(
+        "station_detail.html",
+        item=item,
+        body=data.rendered(item),
+        activities=data.activities_at.get(slug, []),
+    )
 
 
 @bp.route("/media/<path:ref>")

@@ -33,9 +33,14 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def build(content_root: Path, output: Path, now: dt.datetime | None = None,
-          progress: Progress | None = None, log: Callable[[str], None] = lambda _: None,
-          keep: int = 5) -> BuildResult:
+def build(
+    content_root: Path,
+    output: Path,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+    log: Callable[[str], None] = lambda _: None,
+    keep: int = 5,
+) -> BuildResult:
     """Build the site from ``content_root`` and switch ``output`` (a symlink) to it."""
     started = time.perf_counter()
     releases = Releases(output)
@@ -50,10 +55,14 @@ def build(content_root: Path, output: Path, now: dt.datetime | None = None,
     data = site_data(app)
     problems: list[Problem] = content.problems + data.check()
     if problems:
-        raise BuildError(f"{len(problems)} problem(s) in the content; nothing was published",
-                         [str(p) for p in problems])
-    log(f"新闻 {len(data.news)} 篇，活动 {len(data.activities)} 项，"
-        f"服务阵地 {len(data.stations)} 个，页面 {len(data.pages)} 个")
+        raise BuildError(
+            f"{len(problems)} problem(s) in the content; nothing was published",
+            [str(p) for p in problems],
+        )
+    log(
+        f"新闻 {len(data.news)} 篇，活动 {len(data.activities)} 项，"
+        f"服务阵地 {len(data.stations)} 个，页面 {len(data.pages)} 个"
+    )
 
     partial = releases.new_partial()
     caught: list[warnings.WarningMessage] = []
@@ -70,5 +79,6 @@ def build(content_root: Path, output: Path, now: dt.datetime | None = None,
         raise
     releases.switch(release)
     releases.prune(keep)
-    return BuildResult(release, len(urls), time.perf_counter() - started,
-                       [str(w.message) for w in caught])
+    return BuildResult(
+        release, len(urls), time.perf_counter() - started, [str(w.message) for w in caught]
+    )

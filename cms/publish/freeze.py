@@ -45,8 +45,7 @@ def freeze(app: Flask, destination: Path, progress: Progress | None = None) -> l
     total = len(listed) + sum(1 for _ in _static_files(app))
     written = []
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=TYPED_BY_SERVER,
-                                category=MimetypeMismatchWarning)
+        warnings.filterwarnings("ignore", message=TYPED_BY_SERVER, category=MimetypeMismatchWarning)
         for page in freezer.freeze_yield():
             written.append(page.url)
             if progress:

@@ -8,8 +8,14 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import html as lxml_html
 
-ATTRIBUTES = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"),
-              ("source", "src"), ("iframe", "src"))
+ATTRIBUTES = (
+    ("a", "href"),
+    ("link", "href"),
+    ("img", "src"),
+    ("script", "src"),
+    ("source", "src"),
+    ("iframe", "src"),
+)
 
 
 def check_release(root: Path, prefix: str = "", pages: Iterable[Path] | None = None) -> list[str]:
@@ -28,8 +34,7 @@ def check_release(root: Path, prefix: str = "", pages: Iterable[Path] | None = N
                 for ref in _refs(element, attr):
                     target = _target(ref, base, prefix)
                     if target is not None and not _exists(root, target):
-                        problems.append(f"/{page.relative_to(root).as_posix()}: "
-                                        f"broken link {ref}")
+                        problems.append(f"/{page.relative_to(root).as_posix()}: broken link {ref}")
     return problems
 
 
@@ -48,7 +53,7 @@ def _target(ref: str, base: str, prefix: str) -> str | None:
         return None
     path = parts.path if parts.path.startswith("/") else f"{base.rstrip('/')}/{parts.path}"
     if prefix and path.startswith(prefix + "/"):
-        path = path[len(prefix):]
+        path = path[len(prefix) :]
     return unquote(path)
 
 

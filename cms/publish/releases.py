@@ -30,7 +30,7 @@ class Releases:
     def new_partial(self) -> Path:
         """Create and return an empty folder for a release being built."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         path = self.folder / f"{stamp}-{os.getpid()}{PARTIAL}"
         path.mkdir()
         return path
@@ -45,8 +45,11 @@ class Releases:
         """Return complete releases, oldest first."""
         if not self.folder.is_dir():
             return []
-        return sorted(p for p in self.folder.iterdir() if p.is_dir() and not p.name.endswith(PARTIAL)
-                      and not p.name.startswith("."))
+        return sorted(
+            p
+            for p in self.folder.iterdir()
+            if p.is_dir() and not p.name.endswith(PARTIAL) and not p.name.startswith(".")
+        )
 
     def current(self) -> Path | None:
         """Return the release the link points at, if any."""

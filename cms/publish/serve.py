@@ -53,7 +53,7 @@ class StaticSite:
         path = unquote(request.path)
         if self.prefix and not path.startswith(self.prefix + "/"):
             return self._missing(root, request)
-        path = path[len(self.prefix):]
+        path = path[len(self.prefix) :]
         target = Path(os.path.realpath(root / path.lstrip("/")))
         if target != root and root not in target.parents:
             return self._missing(root, request)
@@ -68,8 +68,9 @@ class StaticSite:
     def _file(self, target: Path, request: Request, status: int) -> Response:
         handle = target.open("rb")
         body = wrap_file(request.environ, handle)
-        response = Response(body, status, content_type=content_type(target.name),
-                            direct_passthrough=True)
+        response = Response(
+            body, status, content_type=content_type(target.name), direct_passthrough=True
+        )
         response.content_length = target.stat().st_size
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.cache_control.no_cache = True

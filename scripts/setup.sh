@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Create .venv and install the pinned Python packages; sourced by run.sh and test.sh.
+# Usage: source scripts/setup.sh requirements.txt|requirements-dev.txt
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  if ! "$PYTHON" -m venv .venv 2>/dev/null; then
+    # Debian ships venv separately; install it when we may.
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+      rm -rf .venv && "$PYTHON" -m venv .venv
+    else
+      echo "python3 -m venv failed: install python3-venv (sudo apt-get install python3-venv)" >&2
+      exit 1
+    fi
+  fi
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r "${1:-requirements.txt}"
