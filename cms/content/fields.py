@@ -12,10 +12,10 @@ from .errors import FieldError
 from .hours import parse_hours
 from .model import Location, Registration
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-MEDIA_RE = re.compile(r"^media/[A-Za-z0-9][A-Za-z0-9._/-]*$")
-PHONE_RE = re.compile(r"^[0-9+() -]{3,30}$")
-COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
+MEDIA_RE = re.compile(r"^media/[A-Za-z0-9][A-Za-z0-9._/-]*\Z")
+PHONE_RE = re.compile(r"^[0-9+() -]{3,30}\Z")
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 
 Converter = Callable[[Any, "Context"], Any]
 

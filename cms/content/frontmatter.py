@@ -67,12 +67,44 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
         raise _error(f"YAML syntax error: {exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
         raise _error(f"YAML error: {exc}", first_line) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # The scanner accepted a value its constructor cannot build, e.g. 2021-02-30.
+        line = first_line + _bad_scalar_line(node)
+        raise _error(f"{_bad_scalar_text(node) or 'a value'} is not valid: {exc}", line) from None
     finally:
         loader.dispose()
     key_lines: dict[str, int] = {}
     if node is not None:
         _walk(node, "", key_lines, first_line)
     return (data if data is not None else {}), key_lines
+
+
+def _bad_scalars(node: yaml.Node | None):
+    """Yield scalar nodes that the safe constructor cannot build."""
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            yaml.SafeLoader.yaml_constructors.get(node.tag, lambda _l, _n: None)(
+                yaml.SafeLoader(""), node
+            )
+        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+            yield node
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield from _bad_scalars(key)
+            yield from _bad_scalars(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _bad_scalars(item)
+
+
+def _bad_scalar_line(node: yaml.Node | None) -> int:
+    bad = next(_bad_scalars(node), None)
+    return bad.start_mark.line if bad is not None else 0
+
+
+def _bad_scalar_text(node: yaml.Node | None) -> str:
+    bad = next(_bad_scalars(node), None)
+    return repr(bad.value) if bad is not None else ""
 
 
 def _walk(node: yaml.Node, prefix: str, out: dict[str, int], offset: int) -> None:

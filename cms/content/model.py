@@ -74,6 +74,12 @@ class Entry:
     publish_at: dt.datetime | None = None
     updated: dt.datetime | None = None  # the file's own "updated" field, when given
     version: str = ""  # hash of the file's bytes (compare-and-swap on save)
+    body_line: int = field(default=1, repr=False, compare=False)  # first line of the body
+    field_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def line_of(self, name: str) -> int:
+        """Return the line a front-matter field is on (0 when unknown)."""
+        return self.field_lines.get(name, 0)
 
     @property
     def title_text(self) -> str:

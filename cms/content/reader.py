@@ -136,22 +136,27 @@ def read_entry(
     path: Path, kind: str, ctx: Context, label: str
 ) -> tuple[Entry | None, list[Problem]]:
     """Read one entry file; return the entry (None if broken) and its problems."""
-    slug = path.stem
     try:
         raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(label, 0, "", f"cannot read: {exc}")]
+    return parse_entry(raw, kind, path.stem, ctx, label)
+
+
+def parse_entry(
+    raw: bytes, kind: str, slug: str, ctx: Context, label: str
+) -> tuple[Entry | None, list[Problem]]:
+    """Parse and validate the bytes of an entry file named ``<slug>.md``."""
+    try:
         text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         return None, [Problem(label, 0, "", f"cannot read as UTF-8 text: {exc}")]
     if not SLUG_RE.match(slug):
-        return None, [
-            Problem(
-                label,
-                0,
-                "slug",
-                f"file name {slug!r} is not a slug: use lower-case "
-                "letters, digits and '-', starting with a letter or digit, at most 80",
-            )
-        ]
+        message = (
+            f"file name {slug!r} is not a slug: use lower-case letters, digits and '-', "
+            "starting with a letter or digit, at most 80"
+        )
+        return None, [Problem(label, 0, "slug", message)]
     try:
         parsed = parse(text)
     except FieldError as exc:
@@ -186,12 +191,13 @@ def read_entry(
     cls = ENTRY_CLASSES[kind]
     entry = cls(
         slug=slug,
-        source=f"{kind}/{path.name}",
+        source=f"{kind}/{slug}.md",
         body=parsed.body,
         version=hashlib.sha256(raw).hexdigest()[:16],
+        body_line=parsed.body_line,
+        field_lines=parsed.lines,
         **values,
     )
-    entry.body_line = parsed.body_line  # type: ignore[attr-defined]
     return entry, []
 
 

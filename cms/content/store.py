@@ -80,16 +80,33 @@ def _references(content: Content) -> list[Problem]:
             label = f"content/{entry.source}"
             cover = getattr(entry, "cover", "")
             if cover and content.media_file(cover) is None:
-                problems.append(Problem(label, 0, "cover", f"cover {cover!r}: no such media file"))
+                problems.append(
+                    Problem(
+                        label,
+                        entry.line_of("cover"),
+                        "cover",
+                        f"cover {cover!r}: no such media file",
+                    )
+                )
             if isinstance(entry, Activity) and entry.station:
                 target = stations.get(entry.station)
                 if target is None:
                     problems.append(
-                        Problem(label, 0, "station", f"station {entry.station!r}: no such station")
+                        Problem(
+                            label,
+                            entry.line_of("station"),
+                            "station",
+                            f"station {entry.station!r}: no such station",
+                        )
                     )
                 elif entry.status == "published" and target.status != "published":
                     problems.append(
-                        Problem(label, 0, "station", f"station {entry.station!r} is not published")
+                        Problem(
+                            label,
+                            entry.line_of("station"),
+                            "station",
+                            f"station {entry.station!r} is not published",
+                        )
                     )
     return problems
 

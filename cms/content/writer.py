@@ -1,0 +1,237 @@
+"""Save entry files: compare-and-swap on the version an editor loaded, a revision per save.
+
+Every save and delete is serialised per entry with an advisory lock (so several server
+processes can save at once), checked against the version the editor started from, recorded
+as a revision under ``content/.history/<kind>/<slug>/`` and written atomically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem
+from .fields import SLUG_RE
+from .model import KINDS, Entry
+from .reader import context_for, parse_entry, read_site
+from .schema import FIELDS
+from .store import write_atomic
+
+HISTORY = ".history"
+
+
+class Conflict(Exception):
+    """The file changed since the editor loaded it; carries what is there now."""
+
+    def __init__(self, current_text: str | None, current_version: str | None):
+        self.current_text = current_text
+        self.current_version = current_version
+        super().__init__("the entry was changed by someone else since you opened it")
+
+
+class InvalidEntry(ValueError):
+    """The text does not validate; carries the problems (file, line, field)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One saved state of an entry (``text`` None means the entry was deleted)."""
+
+    id: str
+    author: str
+    time: dt.datetime
+    version: str | None
+    action: str  # create | save | delete | restore
+
+
+def version_of(data: bytes) -> str:
+    """Return the version string of a file's bytes (the same one the reader sets)."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def dump(kind: str, fields: dict, body: str) -> str:
+    """Return the text of an entry file: front matter in schema order, then the body."""
+    order = list(FIELDS[kind])
+    ordered = {k: fields[k] for k in order if k in fields and fields[k] not in (None, "", [], {})}
+    ordered.update({k: v for k, v in fields.items() if k not in ordered and k not in order})
+    front = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=1000)
+    body = body.replace("\r\n", "\n")
+    return f"---\n{front}---\n{body if body.endswith(chr(10)) or not body else body + chr(10)}"
+
+
+def fields_of(entry: Entry) -> dict:
+    """Return an entry's front-matter fields as plain YAML-ready values."""
+    out = {}
+    for name in FIELDS[entry.kind]:
+        value = getattr(entry, name, None)
+        if dataclasses.is_dataclass(value):
+            value = {
+                k: v
+                for k, v in dataclasses.asdict(value).items()
+                if v not in (None, "", 0) or k in ("lat", "lng")
+            }
+        out[name] = value
+    return out
+
+
+def entry_path(root: Path, kind: str, slug: str) -> Path:
+    """Return the file of an entry, refusing kinds and slugs that could leave the root."""
+    if kind not in KINDS or not SLUG_RE.match(slug):
+        raise ValueError(f"{kind}/{slug}: not a valid kind and slug")
+    return Path(root) / kind / f"{slug}.md"
+
+
+def validate(root: Path, kind: str, slug: str, text: str) -> list[Problem]:
+    """Return the problems the reader would find in ``text`` saved as ``kind/slug.md``."""
+    site, problems = read_site(Path(root) / "site.yml")
+    if site is None:
+        return problems
+    _, found = parse_entry(
+        text.encode("utf-8"), kind, slug, context_for(site), f"content/{kind}/{slug}.md"
+    )
+    return found
+
+
+def save(
+    root: Path,
+    kind: str,
+    slug: str,
+    text: str,
+    expected: str | None,
+    author: str,
+    action: str = "save",
+) -> str:
+    """Write ``text`` if the file is still at version ``expected`` (None: must not exist).
+
+    Returns the new version; raises Conflict or InvalidEntry and then writes nothing.
+    """
+    path = entry_path(root, kind, slug)
+    problems = validate(root, kind, slug, text)
+    if problems:
+        raise InvalidEntry(problems)
+    data = text.encode("utf-8")
+    with _locked(root, kind, slug):
+        current = path.read_bytes() if path.exists() else None
+        current_version = version_of(current) if current is not None else None
+        if current_version != expected:
+            raise Conflict(current.decode("utf-8", "replace") if current else None, current_version)
+        if current == data:
+            return expected or version_of(data)
+        new_version = version_of(data)
+        action = "create" if current is None and action == "save" else action
+        _record(root, kind, slug, data, new_version, author, action)
+        write_atomic(path, data)
+        return new_version
+
+
+def delete(root: Path, kind: str, slug: str, expected: str, author: str) -> None:
+    """Delete an entry if it is still at version ``expected``; the last text stays in history."""
+    path = entry_path(root, kind, slug)
+    with _locked(root, kind, slug):
+        current = path.read_bytes() if path.exists() else None
+        if current is None or version_of(current) != expected:
+            raise Conflict(
+                current.decode("utf-8", "replace") if current else None,
+                version_of(current) if current else None,
+            )
+        _record(root, kind, slug, None, None, author, "delete")
+        path.unlink()
+        _fsync_dir(path.parent)
+
+
+def history(root: Path, kind: str, slug: str) -> list[Revision]:
+    """Return an entry's revisions, newest first."""
+    folder = _history_dir(root, kind, slug)
+    revisions = []
+    for meta in sorted(folder.glob("*.json"), reverse=True) if folder.is_dir() else []:
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        revisions.append(
+            Revision(
+                meta.stem,
+                info["author"],
+                dt.datetime.fromisoformat(info["time"]),
+                info.get("version"),
+                info["action"],
+            )
+        )
+    return revisions
+
+
+def revision_text(root: Path, kind: str, slug: str, revision_id: str) -> str | None:
+    """Return the text saved in a revision (None for a deletion)."""
+    folder = _history_dir(root, kind, slug)
+    if not revision_id.replace("-", "").replace("T", "").replace("Z", "").isdigit():
+        raise ValueError(f"{revision_id!r} is not a revision id")
+    text = folder / f"{revision_id}.md"
+    if not (folder / f"{revision_id}.json").exists():
+        raise KeyError(revision_id)
+    return text.read_text(encoding="utf-8") if text.exists() else None
+
+
+def restore(
+    root: Path, kind: str, slug: str, revision_id: str, expected: str | None, author: str
+) -> str:
+    """Save an old revision's text as the newest version (itself recorded as a revision)."""
+    text = revision_text(root, kind, slug, revision_id)
+    if text is None:
+        raise ValueError("that revision is a deletion; pick an earlier one")
+    return save(root, kind, slug, text, expected, author, action="restore")
+
+
+def _record(
+    root: Path,
+    kind: str,
+    slug: str,
+    data: bytes | None,
+    version: str | None,
+    author: str,
+    action: str,
+) -> None:
+    folder = _history_dir(root, kind, slug)
+    now = dt.datetime.now(dt.UTC)
+    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
+    existing = {p.stem for p in folder.glob(f"{stamp}*.json")}
+    rev_id = stamp if stamp not in existing else f"{stamp}-{len(existing)}"
+    if data is not None:
+        write_atomic(folder / f"{rev_id}.md", data)
+    meta = {"author": author, "time": now.isoformat(), "version": version, "action": action}
+    write_atomic(folder / f"{rev_id}.json", json.dumps(meta, ensure_ascii=False).encode())
+
+
+def _history_dir(root: Path, kind: str, slug: str) -> Path:
+    entry_path(root, kind, slug)  # validates kind and slug
+    return Path(root) / HISTORY / kind / slug
+
+
+@contextmanager
+def _locked(root: Path, kind: str, slug: str) -> Iterator[None]:
+    folder = _history_dir(root, kind, slug)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
