@@ -116,7 +116,7 @@ class SiteData:
     def _render(self, entry: Entry) -> tuple[Rendered, list[Problem]]:
         resolve = make_resolver(self.content, self.live, entry.source, self.prefix)
         rendered, broken = render_markdown(entry.body, resolve)
-        first = getattr(entry, "body_line", 1)
+        first = entry.body_line
         problems = [
             Problem(
                 f"content/{entry.source}",
