@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -36,9 +37,21 @@ def _calendar(site: Site, activities: Iterable[Activity]) -> Calendar:
     tz = ZoneInfo(site.timezone)
     for activity in sorted(activities, key=lambda a: (a.starts_at, a.slug)):
         cal.add_component(_event(site, activity, tz))
+    if cal.walk("VEVENT"):
+        cal.add_component(Calendar.from_ical(_vtimezone(site.timezone)))
+    return cal
+
+
+@functools.cache
+def _vtimezone(name: str) -> bytes:
+    """Return the VTIMEZONE of a zone; computing it takes ~30 ms, so once per process."""
+    cal = Calendar()
+    event = Event()
+    event.add("dtstart", dt.datetime(2000, 1, 1, tzinfo=ZoneInfo(name)))
+    cal.add_component(event)
     # The default 1970–2038 span keeps the VTIMEZONE identical from build to build.
     cal.add_missing_timezones()
-    return cal
+    return cal.walk("VTIMEZONE")[0].to_ical()
 
 
 def _event(site: Site, activity: Activity, tz: ZoneInfo) -> Event:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from flask import Flask
-from flask_frozen import Freezer, MimetypeMismatchWarning
+from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWarning
 
 from ..public import catalog
 from ..public.app import site_data
@@ -46,6 +46,8 @@ def freeze(app: Flask, destination: Path, progress: Progress | None = None) -> l
     written = []
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=TYPED_BY_SERVER, category=MimetypeMismatchWarning)
+        # catalog lists every address; an endpoint with none (no media yet) is not a mistake.
+        warnings.filterwarnings("ignore", category=MissingURLGeneratorWarning)
         for page in freezer.freeze_yield():
             written.append(page.url)
             if progress:

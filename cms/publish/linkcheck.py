@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import posixpath
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -21,6 +23,7 @@ ATTRIBUTES = (
 def check_release(root: Path, prefix: str = "", pages: Iterable[Path] | None = None) -> list[str]:
     """Return "page: broken link" messages for internal links that resolve to no file."""
     root = Path(root)
+    files = _files(root)
     problems = []
     for page in pages if pages is not None else sorted(root.rglob("*.html")):
         try:
@@ -33,7 +36,7 @@ def check_release(root: Path, prefix: str = "", pages: Iterable[Path] | None = N
             for element in tree.iter(tag):
                 for ref in _refs(element, attr):
                     target = _target(ref, base, prefix)
-                    if target is not None and not _exists(root, target):
+                    if target is not None and not _exists(files, target):
                         problems.append(f"/{page.relative_to(root).as_posix()}: broken link {ref}")
     return problems
 
@@ -57,10 +60,16 @@ def _target(ref: str, base: str, prefix: str) -> str | None:
     return unquote(path)
 
 
-def _exists(root: Path, path: str) -> bool:
-    candidate = (root / path.lstrip("/")).resolve()
-    if root.resolve() not in (candidate, *candidate.parents):
-        return False
-    if path.endswith("/"):
-        return (candidate / "index.html").is_file()
-    return candidate.is_file()
+def _files(root: Path) -> set[str]:
+    """Return every file under ``root`` as a site path ("/news/x/index.html")."""
+    found = set()
+    for folder, _, names in os.walk(root):
+        base = "/" + os.path.relpath(folder, root).replace(os.sep, "/").removeprefix(".")
+        base = base.rstrip("/") + "/"
+        found.update(base + name for name in names)
+    return found
+
+
+def _exists(files: set[str], path: str) -> bool:
+    path = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
+    return (path + "index.html" if path.endswith("/") else path) in files
