@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,42 +70,59 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
         raise _error(f"YAML error: {exc}", first_line) from None
     except (ValueError, TypeError, OverflowError) as exc:
         # The scanner accepted a value its constructor cannot build, e.g. 2021-02-30.
-        line = first_line + _bad_scalar_line(node)
-        raise _error(f"{_bad_scalar_text(node) or 'a value'} is not valid: {exc}", line) from None
+        path, bad = next(_bad_scalars(node, ""), ("", None))
+        line = first_line + (bad.start_mark.line if bad is not None else 0)
+        value = repr(bad.value) if bad is not None else "a value"
+        raise _error(f"{path + ' ' if path else ''}{value} is not valid: {exc}", line) from None
     finally:
         loader.dispose()
     key_lines: dict[str, int] = {}
     if node is not None:
         _walk(node, "", key_lines, first_line)
+        duplicate = _duplicate(node, "")
+        if duplicate is not None:
+            path, line = duplicate
+            first = key_lines.get(path, first_line)
+            raise _error(f"{path} is given twice (lines {first} and {line + first_line}); "
+                         "keep one", line + first_line)
     return (data if data is not None else {}), key_lines
 
 
-def _bad_scalars(node: yaml.Node | None):
-    """Yield scalar nodes that the safe constructor cannot build."""
+def _bad_scalars(node: yaml.Node | None, path: str) -> Iterator[tuple[str, yaml.Node]]:
+    """Yield (field path, node) of scalars that the safe constructor cannot build."""
     if isinstance(node, yaml.ScalarNode):
+        construct = yaml.SafeLoader.yaml_constructors.get(node.tag)
         try:
-            yaml.SafeLoader.yaml_constructors.get(node.tag, lambda _l, _n: None)(
-                yaml.SafeLoader(""), node
-            )
+            if construct is not None:
+                construct(yaml.SafeLoader(""), node)
         except (ValueError, TypeError, OverflowError, yaml.YAMLError):
-            yield node
+            yield path, node
     elif isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            yield from _bad_scalars(key)
-            yield from _bad_scalars(value)
+            yield from _bad_scalars(value, f"{path}.{key.value}" if path else str(key.value))
     elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from _bad_scalars(item)
+        for index, item in enumerate(node.value):
+            yield from _bad_scalars(item, f"{path}.{index}" if path else str(index))
 
 
-def _bad_scalar_line(node: yaml.Node | None) -> int:
-    bad = next(_bad_scalars(node), None)
-    return bad.start_mark.line if bad is not None else 0
-
-
-def _bad_scalar_text(node: yaml.Node | None) -> str:
-    bad = next(_bad_scalars(node), None)
-    return repr(bad.value) if bad is not None else ""
+def _duplicate(node: yaml.Node, path: str) -> tuple[str, int] | None:
+    """Return (field path, 0-based line) of the first key given twice in a mapping."""
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key, value in node.value:
+            name = f"{path}{key.value}"
+            if name in seen:
+                return name, key.start_mark.line
+            seen.add(name)
+            found = _duplicate(value, name + ".")
+            if found:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found = _duplicate(item, f"{path}{index}.")
+            if found:
+                return found
+    return None
 
 
 def _walk(node: yaml.Node, prefix: str, out: dict[str, int], offset: int) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,25 +52,55 @@ def resolve_inside(root: Path, relative: str) -> Path | None:
     return None
 
 
-def load(root: Path | str) -> Content:
-    """Read site.yml and every entry; problems are collected, never raised."""
+def load(root: Path | str, cache: dict | None = None) -> Content:
+    """Read site.yml and every entry; problems are collected, never raised.
+
+    ``cache`` (a dict the caller keeps between loads, e.g. pickled by the builder) maps each
+    file to what was read from it, keyed by its size, mtime and inode, so an unchanged file
+    is not parsed again. Entries of a changed site.yml are always read afresh.
+    """
     root = Path(root)
+    site_bytes = (root / "site.yml").read_bytes() if (root / "site.yml").is_file() else b""
     site, problems = read_site(root / "site.yml")
     if site is None:
         raise ContentError(problems)
+    if cache is not None and cache.get("site.yml") != site_bytes:
+        cache.clear()
+        cache["site.yml"] = site_bytes
     content = Content(root=root, site=site, problems=problems)
     ctx = context_for(site)
+    seen = {"site.yml"}
     for kind in KINDS:
         bucket: dict[str, Entry] = {}
         folder = root / kind
-        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-            entry, found = read_entry(path, kind, ctx, f"content/{kind}/{path.name}")
+        with os.scandir(folder) if folder.is_dir() else _empty() as listing:
+            files = sorted((e for e in listing if e.name.endswith(".md")), key=lambda e: e.name)
+        for item in files:
+            label = f"content/{kind}/{item.name}"
+            stat = item.stat()
+            stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+            hit = cache.get(label) if cache is not None else None
+            if hit is not None and hit[0] == stamp:
+                entry, found = hit[1], hit[2]
+            else:
+                entry, found = read_entry(Path(item.path), kind, ctx, label)
+                if cache is not None:
+                    cache[label] = (stamp, entry, found)
+            seen.add(label)
             content.problems.extend(found)
             if entry is not None:
                 bucket[entry.slug] = entry
         content.entries[kind] = bucket
+    if cache is not None:
+        for stale in set(cache) - seen:
+            del cache[stale]
     content.problems.extend(_references(content))
     return content
+
+
+@contextmanager
+def _empty() -> Iterator[list]:
+    yield []
 
 
 def _references(content: Content) -> list[Problem]:
