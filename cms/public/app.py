@@ -24,8 +24,12 @@ def create_app(
     now: dt.datetime | None = None,
     theme: str = "default",
     config: dict | None = None,
+    render_cache: dict | None = None,
 ) -> Flask:
-    """Create the public app over a content folder (or already loaded content) at ``now``."""
+    """Create the public app over a content folder (or already loaded content) at ``now``.
+
+    ``render_cache`` keeps rendered Markdown bodies between apps (the builder persists it).
+    """
     if not isinstance(content, Content):
         content = load(content)
     folder = THEMES / theme
@@ -38,7 +42,7 @@ def create_app(
     app.config.update(JSON_AS_ASCII=False)
     if config:
         app.config.update(config)
-    data = SiteData(content, now)
+    data = SiteData(content, now, render_cache)
     app.extensions["yizhan"] = data
     filters.register(app)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ..content import Activity, Content, Entry, News, Page, Problem, Station
@@ -57,15 +58,26 @@ def paginate(items: list, number: int, per_page: int) -> Pagination | None:
     return Pagination(items[start : start + per_page], number, pages, len(items))
 
 
+def _outcome(resolve, ref: str) -> str:  # noqa: ANN001 - a resolver
+    """Return what a reference resolves to, or the reason it does not, as one string."""
+    try:
+        return resolve(ref)
+    except LinkError as exc:
+        return f"!{exc}"
+
+
 class SiteData:
     """The live view of a content folder at one moment, with indexes the routes need."""
 
-    def __init__(self, content: Content, now: dt.datetime | None = None):
+    def __init__(
+        self, content: Content, now: dt.datetime | None = None, render_cache: dict | None = None
+    ):
         self.content = content
+        # body digest -> (Rendered, broken links, {reference: what it resolved to})
+        self.render_cache = render_cache if render_cache is not None else {}
         self.site = content.site
         self.tz = ZoneInfo(self.site.timezone)
         self.now = (now or dt.datetime.now(self.tz)).astimezone(self.tz)
-        self.prefix = urlsplit(self.site.base_url).path.rstrip("/")
         self.news: list[News] = content.live("news", self.now)  # type: ignore[assignment]
         self.activities: list[Activity] = content.live("activities", self.now)  # type: ignore[assignment]
         self.stations: list[Station] = content.live("stations", self.now)  # type: ignore[assignment]
@@ -77,6 +89,7 @@ class SiteData:
             "pages": {e.slug: e for e in self.pages},
         }
         self._rendered: dict[tuple[str, str], Rendered] = {}
+        self.used_cache_keys: set[bytes] = set()
         self._index()
 
     def _index(self) -> None:
@@ -114,8 +127,26 @@ class SiteData:
         return self._rendered[key]
 
     def _render(self, entry: Entry) -> tuple[Rendered, list[Problem]]:
-        resolve = make_resolver(self.content, self.live, entry.source, self.prefix)
-        rendered, broken = render_markdown(entry.body, resolve)
+        # Bodies link to site paths without the base path; templates add the request's root.
+        resolve = make_resolver(self.content, self.live, entry.source)
+        folder = entry.source.rpartition("/")[0]
+        key = hashlib.blake2b(f"{folder}\0{entry.body}".encode(), digest_size=16).digest()
+        cached = self.render_cache.get(key)
+        # A cached body is reused only if every link still resolves to the same place.
+        if cached is not None and all(
+            _outcome(resolve, ref) == out for ref, out in cached[2].items()
+        ):
+            rendered, broken = cached[0], cached[1]
+        else:
+            outcomes: dict[str, str] = {}
+
+            def recording(ref: str) -> str:
+                outcomes[ref] = _outcome(resolve, ref)
+                return resolve(ref)
+
+            rendered, broken = render_markdown(entry.body, recording)
+            self.render_cache[key] = (rendered, broken, outcomes)
+        self.used_cache_keys.add(key)
         first = entry.body_line
         problems = [
             Problem(
@@ -158,16 +189,32 @@ class SiteData:
                 )
         return problems
 
-    def related(self, item: News, limit: int = 5) -> list[News]:
-        """Return other news sharing the most tags with ``item``, newest first on ties."""
+    def related(self, item: News, limit: int = 5, window: int = 40) -> list[News]:
+        """Return news sharing the most tags with ``item``, newest first on ties.
+
+        Only the ``window`` news nearest in time under each tag are weighed, so the cost per
+        article stays flat however many thousands of news share a tag.
+        """
+        positions = self._news_index()
+        here = positions[item.slug]
         scores: dict[str, int] = defaultdict(int)
         for tag in item.tags:
-            for other in self.news_by_tag[tag]:
+            tagged = self.news_by_tag[tag]
+            ranks = self._tag_positions(tag)
+            middle = bisect.bisect_left(ranks, here)
+            for other in tagged[max(0, middle - window) : middle + window + 1]:
                 if other.slug != item.slug:
                     scores[other.slug] += 1
-        positions = self._news_index()
         ranked = sorted(scores, key=lambda s: (-scores[s], positions[s]))
         return [self.live["news"][s] for s in ranked[:limit]]  # type: ignore[misc]
+
+    def _tag_positions(self, tag: str) -> list[int]:
+        """Positions in the news list of the news under ``tag`` (ascending)."""
+        cache = self.__dict__.setdefault("_tag_ranks", {})
+        if tag not in cache:
+            positions = self._news_index()
+            cache[tag] = [positions[n.slug] for n in self.news_by_tag[tag]]
+        return cache[tag]
 
     def neighbours(self, item: News) -> tuple[News | None, News | None]:
         """Return (newer, older) news around ``item`` in the list order."""

@@ -1,9 +1,18 @@
-"""Freeze the public app into a folder with Frozen-Flask."""
+"""Freeze the public app with Frozen-Flask: every address, or only those whose token changed.
+
+Addresses come from ``cms.public.catalog`` (never from crawling, so a page that is skipped
+because it is unchanged still has its links accounted for). Rendering is sharded over
+processes forked from the builder, which share the loaded content and rendered bodies.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
@@ -11,23 +20,59 @@ from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWa
 
 from ..public import catalog
 from ..public.app import site_data
+from .deps import Tokens
 
 # These files are served with a more precise type than their extension says; deploy/nginx.conf
 # gives the same types, so the warning is expected for exactly these names.
 TYPED_BY_SERVER = r"Filename extension of '(feed\.xml|rss\.xml|[a-z-]+\.schema\.json)'"
+# Below this many pages, forking workers costs more than it saves.
+PARALLEL_FROM = 400
 
 Progress = Callable[[int, int, str], None]
 
 
-def addresses(app: Flask) -> list[tuple[str, dict]]:
-    """Return every (endpoint, values) the site has, in a stable order."""
+@dataclass(frozen=True)
+class Target:
+    """One address to freeze and the token of what it shows (None: always render)."""
+
+    key: str
+    endpoint: str
+    values: dict
+    token: str | None
+
+
+def plan(app: Flask) -> list[Target]:
+    """Return every address of the site, pages first, each with its token."""
     data = site_data(app)
-    pages = [(endpoint, values) for endpoint, values, _ in catalog.html_pages(data)]
-    return pages + list(catalog.other_files(data))
+    tokens = Tokens(data)
+    addresses = [(e, v) for e, v, _ in catalog.html_pages(data)]
+    addresses += list(catalog.other_files(data))
+    targets = [
+        Target(_key(endpoint, values), endpoint, values, tokens.token(endpoint, values))
+        for endpoint, values in addresses
+    ]
+    folder = Path(app.static_folder or "")
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
+        name = path.relative_to(folder).as_posix()
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        targets.append(
+            Target(_key("static", {"filename": name}), "static", {"filename": name}, digest)
+        )
+    return targets
 
 
-def freeze(app: Flask, destination: Path, progress: Progress | None = None) -> list[str]:
-    """Write every page and file of ``app`` under ``destination``; return the URLs written."""
+def _key(endpoint: str, values: dict) -> str:
+    return endpoint + "|" + "&".join(f"{k}={values[k]}" for k in sorted(values))
+
+
+def freeze(
+    app: Flask,
+    destination: Path,
+    targets: list[Target],
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> dict[str, str]:
+    """Render ``targets`` into ``destination``; return {target key: file path relative to it}."""
     data = site_data(app)
     app.config.update(
         FREEZER_DESTINATION=str(Path(destination).absolute()),
@@ -35,26 +80,78 @@ def freeze(app: Flask, destination: Path, progress: Progress | None = None) -> l
         FREEZER_REMOVE_EXTRA_FILES=False,  # each release starts empty
         FREEZER_REDIRECT_POLICY="error",
     )
-    freezer = Freezer(app, with_no_argument_rules=False, log_url_for=True)
-    listed = addresses(app)
+    jobs = max(1, min(jobs, len(targets) // (PARALLEL_FROM // 2) or 1))
+    if jobs == 1:
+        return dict(_freeze_shard(app, targets, progress))
+    return _freeze_parallel(app, targets, jobs, progress)
+
+
+def _freeze_shard(
+    app: Flask, targets: list[Target], progress: Progress | None = None
+) -> Iterator[tuple[str, str]]:
+    freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
 
     @freezer.register_generator
-    def everything() -> Iterator[tuple[str, dict]]:
-        yield from listed
+    def shard() -> Iterator[tuple[str, dict]]:
+        for target in targets:
+            yield target.endpoint, target.values
 
-    total = len(listed) + sum(1 for _ in _static_files(app))
-    written = []
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=TYPED_BY_SERVER, category=MimetypeMismatchWarning)
-        # catalog lists every address; an endpoint with none (no media yet) is not a mistake.
+        # A shard holds some endpoints only; catalog lists every address of the site.
         warnings.filterwarnings("ignore", category=MissingURLGeneratorWarning)
-        for page in freezer.freeze_yield():
-            written.append(page.url)
+        pages = freezer.freeze_yield()
+        for done, (target, page) in enumerate(zip(targets, pages, strict=True), 1):
             if progress:
-                progress(len(written), max(total, len(written)), page.url)
+                progress(done, len(targets), page.url)
+            yield target.key, page.path.as_posix()
+
+
+def _freeze_parallel(
+    app: Flask, targets: list[Target], jobs: int, progress: Progress | None
+) -> dict[str, str]:
+    """Fork ``jobs`` workers, each freezing every jobs-th target, and collect their files."""
+    ctx = multiprocessing.get_context("fork")
+    done = ctx.Value("i", 0)
+    results = ctx.SimpleQueue()
+    workers = []
+    for index in range(jobs):
+        shard = targets[index::jobs]
+        worker = ctx.Process(target=_worker, args=(app, shard, done, results), daemon=True)
+        worker.start()
+        workers.append(worker)
+    written: dict[str, str] = {}
+    finished = 0
+    while finished < jobs:
+        message = results.get()
+        if message[0] == "done":
+            finished += 1
+        elif message[0] == "error":
+            for worker in workers:
+                worker.kill()
+            raise RuntimeError(f"a build worker failed: {message[1]}")
+        else:
+            written.update(message[1])
+            if progress:
+                progress(done.value, len(targets), message[2])
+    for worker in workers:
+        worker.join()
     return written
 
 
-def _static_files(app: Flask) -> Iterator[Path]:
-    folder = Path(app.static_folder or "")
-    return (p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else iter(())
+def _worker(app: Flask, shard: list[Target], done, results) -> None:  # noqa: ANN001
+    try:
+        batch: dict[str, str] = {}
+        for key, path in _freeze_shard(app, shard):
+            batch[key] = path
+            with done.get_lock():
+                done.value += 1
+            if len(batch) >= 200:
+                results.put(("files", batch, path))
+                batch = {}
+        results.put(("files", batch, ""))
+        results.put(("done",))
+    except BaseException as exc:  # report, never hang the parent
+        results.put(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        os._exit(0)

@@ -20,10 +20,11 @@ ATTRIBUTES = (
 )
 
 
-def check_release(root: Path, prefix: str = "", pages: Iterable[Path] | None = None) -> list[str]:
+def check_release(root: Path, prefix: str = "", pages: Iterable[Path] | None = None,
+                  files: set[str] | None = None) -> list[str]:
     """Return "page: broken link" messages for internal links that resolve to no file."""
     root = Path(root)
-    files = _files(root)
+    files = _files(root) if files is None else {"/" + f for f in files}
     problems = []
     for page in pages if pages is not None else sorted(root.rglob("*.html")):
         try:

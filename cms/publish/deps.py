@@ -1,0 +1,170 @@
+"""What each page shows, as a token: a page whose token is unchanged need not be rendered again.
+
+A token lists the parts of entries a page displays: the whole entry (its file version) on its
+own page, a card (title, date, summary…) on lists, a link (title) in "related" boxes. Activity
+states are included since they change with the clock. An endpoint not known here gets no token
+and is always rendered, which is slower but never wrong. The incremental-build tests compare
+incremental and full builds byte for byte, so a token that misses something fails them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from ..content import Activity, Entry, News
+from ..public.data import SiteData, paginate
+
+
+def full(entry: Entry) -> tuple:
+    return (entry.kind, entry.slug, entry.version)
+
+
+def link(entry: Entry) -> tuple:
+    return (entry.slug, entry.title_text, entry.sort_time.isoformat())
+
+
+def card(entry: Entry, data: SiteData) -> tuple:
+    if isinstance(entry, News):
+        return (
+            entry.slug,
+            entry.title,
+            entry.date.isoformat(),
+            entry.category,
+            entry.summary,
+            entry.cover,
+        )
+    if isinstance(entry, Activity):
+        return (
+            entry.slug,
+            entry.title,
+            entry.starts_at.isoformat(),
+            entry.ends_at.isoformat(),
+            entry.brand,
+            entry.street,
+            entry.venue,
+            entry.state(data.now),
+        )
+    return full(entry)
+
+
+class Tokens:
+    """Compute page tokens for one SiteData; collection-wide parts are computed once."""
+
+    def __init__(self, data: SiteData):
+        self.data = data
+        self._memo: dict[str, str] = {}
+        self.handlers: dict[str, Callable[[dict], object]] = {
+            "public.home": self._home,
+            "public.news_index": lambda v: self._news_list(data.news, v),
+            "public.news_category": lambda v: self._news_list(data.news_by_category[v["key"]], v),
+            "public.news_tag": lambda v: self._news_list(data.news_by_tag[v["tag"]], v),
+            "public.news_year": lambda v: self._news_list(data.news_by_year[v["year"]], v),
+            "public.news_detail": self._news_detail,
+            "public.activities_index": self._activities_index,
+            "public.activities_past": lambda v: self._paged_cards(data.past, v),
+            "public.activities_brand": lambda v: self._cards(data.activities_by_brand[v["key"]]),
+            "public.activity_detail": self._activity_detail,
+            "public.stations_street": lambda v: [
+                full(s) for s in data.stations_by_street[v["key"]]
+            ],
+            "public.stations_type": lambda v: [full(s) for s in data.stations_by_type[v["key"]]],
+            "public.stations_index": lambda v: self._all("stations"),
+            "public.stations_map_js": lambda v: self._all("stations"),
+            "public.teaser_map_js": lambda v: self._all("stations"),
+            "exports.api_stations": lambda v: self._all("stations"),
+            "exports.api_stations_compact": lambda v: self._all("stations"),
+            "public.station_detail": self._station_detail,
+            "public.station_map_js": lambda v: full(data.live["stations"][v["slug"]]),
+            "public.station_poster": lambda v: full(data.live["stations"][v["slug"]]),
+            "public.page": lambda v: full(data.live["pages"][v["slug"]]),
+            "public.not_found_page": lambda v: (),
+            "exports.atom": lambda v: self._feed(),
+            "exports.rss": lambda v: self._feed(),
+            "exports.robots": lambda v: (),
+            "exports.vocabulary_css": lambda v: (),
+            "exports.api_site": lambda v: (),
+            "exports.api_schema": lambda v: (),
+            "exports.calendar": lambda v: self._all("activities"),
+            "exports.api_activities": lambda v: self._all("activities"),
+            "exports.event": lambda v: self._activity_detail(v),
+            "exports.api_news_index": lambda v: self._all("news"),
+            "exports.api_news": lambda v: full(data.live["news"][v["slug"]]),
+        }
+
+    def token(self, endpoint: str, values: dict) -> str | None:
+        """Return the token of a page, or None when it must always be rendered."""
+        handler = self.handlers.get(endpoint)
+        if handler is None:
+            return None
+        parts = repr((endpoint, sorted(values.items()), handler(values)))
+        return hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()
+
+    def _all(self, kind: str) -> str:
+        """One digest of every live entry of a kind (and the activity states)."""
+        if kind not in self._memo:
+            items = self.data.live[kind].values()
+            parts = [(full(e), card(e, self.data)) for e in items]
+            self._memo[kind] = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+        return self._memo[kind]
+
+    def _nav(self) -> tuple:
+        data = self.data
+        return (
+            sorted(data.news_by_category),
+            sorted(data.news_by_year),
+            sorted(data.activities_by_brand),
+        )
+
+    def _home(self, values: dict) -> tuple:
+        data = self.data
+        return (
+            self._cards(data.news[:6]),
+            self._cards(data.upcoming[:4]),
+            self._all("stations"),
+            self._nav(),
+        )
+
+    def _news_list(self, items: list, values: dict) -> tuple:
+        return (self._paged_cards(items, values), self._nav())
+
+    def _paged_cards(self, items: list, values: dict) -> tuple:
+        page = paginate(items, values.get("number", 1), self.data.site.news_per_page)
+        return (page.pages, self._cards(page.items)) if page else ()
+
+    def _cards(self, items: list) -> list:
+        return [card(e, self.data) for e in items]
+
+    def _news_detail(self, values: dict) -> tuple:
+        data = self.data
+        item = data.live["news"][values["slug"]]
+        newer, older = data.neighbours(item)
+        return (
+            full(item),
+            newer and link(newer),
+            older and link(older),
+            [link(r) for r in data.related(item)],
+        )
+
+    def _activities_index(self, values: dict) -> tuple:
+        data = self.data
+        return (
+            self._cards(data.upcoming),
+            self._cards(data.past[:10]),
+            len(data.past) > 10,
+            self._nav(),
+        )
+
+    def _activity_detail(self, values: dict) -> tuple:
+        data = self.data
+        item = data.live["activities"][values["slug"]]
+        station = data.live["stations"].get(item.station)
+        return (full(item), item.state(data.now), station and link(station))
+
+    def _station_detail(self, values: dict) -> tuple:
+        data = self.data
+        item = data.live["stations"][values["slug"]]
+        return (full(item), self._cards(data.activities_at.get(item.slug, [])))
+
+    def _feed(self) -> list:
+        return [full(n) for n in self.data.news[: self.data.site.feed_size]]

@@ -1,0 +1,222 @@
+"""The admin's "发布网站" runner: one background build at a time, with progress, log and result.
+
+A second request while a build runs joins it instead of starting another. Several server
+processes (gunicorn workers) share one lock file beside the output, so across processes a build
+waits for the one before it; readers of a job get copies, so views never see a half-updated one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import fcntl
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .build import BuildError, build
+from .releases import KEEP, ReleaseError, Releases
+
+HISTORY = 20  # finished jobs kept for views that poll by id
+LOG_LINES = 500
+
+
+class PublishBusy(RuntimeError):
+    """A publish is running, so a rollback must wait; the message is for editors."""
+
+
+class PublishError(RuntimeError):
+    """A rollback could not be done; the message is for editors."""
+
+
+@dataclass
+class Job:
+    """One publish: its progress while running, then its result or its problems."""
+
+    id: str
+    user: str
+    started: dt.datetime
+    state: str = "running"  # running | succeeded | failed
+    done: int = 0  # files written so far …
+    total: int = 0  # … of this many (0 until the site's addresses are known)
+    log: list[str] = field(default_factory=list)  # "12:00:01 读取内容…"
+    finished: dt.datetime | None = None
+    pages: int = 0
+    seconds: float = 0.0
+    release: str = ""
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""  # one line saying why it failed
+    problems: list[str] = field(default_factory=list)  # "content/x.md:7: location.lat …"
+
+    @property
+    def running(self) -> bool:
+        return self.state == "running"
+
+    def to_dict(self) -> dict:
+        """Return the job as JSON-ready data for a progress page that polls."""
+        data = dataclasses.asdict(self)
+        data["started"] = self.started.isoformat()
+        data["finished"] = self.finished.isoformat() if self.finished else None
+        return data
+
+
+class Publisher:
+    """Run builds of ``content_root`` into ``output`` in a background thread, one at a time."""
+
+    def __init__(
+        self,
+        content_root: Path,
+        output: Path,
+        now: dt.datetime | None = None,
+        keep: int = KEEP,
+        tz: str = "Asia/Shanghai",
+    ):
+        self.content_root = Path(content_root)
+        self.output = Path(output).absolute()
+        self.now = now  # None: the clock (tests pass a fixed moment)
+        self.keep = keep
+        self.tz = ZoneInfo(tz)
+        self.lock_file = self.output.with_name(f".{self.output.name}.publish.lock")
+        self._lock = threading.Lock()
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
+        self._running: Job | None = None
+        self._finished = threading.Condition(self._lock)
+
+    def start(self, user: str) -> Job:
+        """Start a build, or join the one running; return (a copy of) the job."""
+        with self._lock:
+            if self._running is not None:
+                return self._copy(self._running)
+            job = Job(uuid.uuid4().hex[:12], user, self._clock())
+            self._log(job, f"开始发布（操作人：{user}）")
+            self._running = job
+            self._jobs[job.id] = job
+            while len(self._jobs) > HISTORY:
+                self._jobs.popitem(last=False)
+            thread = threading.Thread(target=self._run, args=(job,), name=f"publish-{job.id}")
+            thread.daemon = True
+            thread.start()
+            return self._copy(job)
+
+    def current(self) -> Job | None:
+        """Return the running job, if any."""
+        with self._lock:
+            return self._copy(self._running) if self._running else None
+
+    def last(self) -> Job | None:
+        """Return the newest job, running or finished."""
+        with self._lock:
+            return self._copy(next(reversed(self._jobs.values()))) if self._jobs else None
+
+    def get(self, job_id: str) -> Job | None:
+        """Return a recent job by id (None when unknown or forgotten)."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            return self._copy(job) if job else None
+
+    def wait(self, timeout: float | None = None) -> Job | None:
+        """Wait for the running job to finish; return the newest job."""
+        with self._finished:
+            self._finished.wait_for(lambda: self._running is None, timeout)
+        return self.last()
+
+    def rollback(self) -> str:
+        """Switch the live site back to the previous release; return that release's name."""
+        with self._lock:
+            if self._running is not None:
+                raise PublishBusy("发布正在进行，请等它完成后再回滚")
+            with self._process_lock(wait=False) as free:
+                if not free:
+                    raise PublishBusy("另一个发布正在进行，请稍后再回滚")
+                try:
+                    return Releases(self.output).rollback().name
+                except ReleaseError as exc:
+                    raise PublishError(f"无法回滚：{_chinese(exc)}") from None
+
+    def _run(self, job: Job) -> None:
+        def progress(done: int, total: int, url: str) -> None:
+            with self._lock:
+                job.done, job.total = done, total
+
+        try:
+            with self._process_lock(wait=True, job=job):
+                result = build(
+                    self.content_root,
+                    self.output,
+                    now=self.now,
+                    progress=progress,
+                    log=lambda message: self._locked_log(job, message),
+                    keep=self.keep,
+                )
+        except BuildError as exc:
+            self._finish(job, "failed", str(exc).splitlines()[0], exc.problems)
+        except Exception as exc:  # a bug or a full disk must still end the job, not hang it
+            self._finish(job, "failed", f"{type(exc).__name__}: {exc}", [])
+        else:
+            with self._lock:
+                job.pages, job.seconds = result.pages, round(result.seconds, 2)
+                job.release, job.warnings = result.release.name, list(result.warnings)
+                job.done = job.total = max(job.total, result.pages)
+            self._finish(job, "succeeded", "", [])
+
+    def _finish(self, job: Job, state: str, error: str, problems: list[str]) -> None:
+        with self._lock:
+            job.state, job.error, job.problems = state, error, list(problems)
+            job.finished = self._clock()
+            if state == "succeeded":
+                self._log(
+                    job, f"发布完成：{job.pages} 个文件，用时 {job.seconds} 秒 → {job.release}"
+                )
+            else:
+                self._log(job, f"发布失败，线上网站保持不变：{error}")
+                for problem in problems:
+                    self._log(job, problem)
+            self._running = None
+            self._finished.notify_all()
+
+    @contextmanager
+    def _process_lock(self, wait: bool, job: Job | None = None) -> Iterator[bool]:
+        """Hold the lock file shared by every process publishing this output."""
+        self.lock_file.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_file, "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not wait:
+                    yield False
+                    return
+                if job is not None:
+                    self._locked_log(job, "另一个发布正在进行（其他进程），等待它完成…")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _locked_log(self, job: Job, message: str) -> None:
+        with self._lock:
+            self._log(job, message)
+
+    def _log(self, job: Job, message: str) -> None:
+        job.log.append(f"{self._clock():%H:%M:%S} {message}")
+        del job.log[:-LOG_LINES]
+
+    def _clock(self) -> dt.datetime:
+        return dt.datetime.now(self.tz)
+
+    @staticmethod
+    def _copy(job: Job) -> Job:
+        return dataclasses.replace(
+            job, log=list(job.log), warnings=list(job.warnings), problems=list(job.problems)
+        )
+
+
+def _chinese(exc: ReleaseError) -> str:
+    if "no earlier release" in str(exc):
+        return "没有更早的版本"
+    return str(exc)
