@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import time
 from pathlib import Path
 
 KEEP = 5
 PARTIAL = ".partial"
+TRASH = ".trash"
 
 
 class ReleaseError(RuntimeError):
@@ -81,24 +83,66 @@ class Releases:
         self.switch(older[-1])
         return older[-1]
 
-    def prune(self, keep: int = KEEP) -> list[Path]:
-        """Delete old releases beyond ``keep`` and partial ones left by killed builds."""
-        removed = []
+    def prune(self, keep: int = KEEP, wait: bool = False) -> list[Path]:
+        """Retire old releases beyond ``keep`` and partial ones left by killed builds.
+
+        Retired folders are renamed into ``.trash/`` at once and deleted by a detached
+        process, so a publish never waits for thousands of files to be unlinked.
+        """
+        retired = []
         current = self.current()
         releases = self.all()
         for old in releases[:-keep] if len(releases) > keep else []:
             if old != current:
-                shutil.rmtree(old, ignore_errors=True)
-                removed.append(old)
+                retired.append(old)
         for partial in self.folder.glob(f"*{PARTIAL}") if self.folder.is_dir() else []:
             if not _owner_alive(partial):
-                shutil.rmtree(partial, ignore_errors=True)
-                removed.append(partial)
-        return removed
+                retired.append(partial)
+        for path in retired:
+            self._retire(path)
+        self.empty_trash(wait)
+        return retired
 
     def discard(self, partial: Path) -> None:
         """Remove a release that failed its checks."""
-        shutil.rmtree(partial, ignore_errors=True)
+        self._retire(partial)
+        self.empty_trash()
+
+    def _retire(self, path: Path) -> None:
+        trash = self.folder / TRASH
+        trash.mkdir(parents=True, exist_ok=True)
+        os.replace(path, trash / f"{path.name}.{os.getpid()}")
+        _manifest = self.folder / f"{path.name.removesuffix(PARTIAL)}.json"
+        _manifest.unlink(missing_ok=True)
+
+    def empty_trash(self, wait: bool = False) -> None:
+        """Delete the trash folder's contents in a detached process (or now, if ``wait``)."""
+        trash = self.folder / TRASH
+        if not trash.is_dir() or not any(trash.iterdir()):
+            return
+        if wait:
+            for item in trash.iterdir():
+                shutil.rmtree(item, ignore_errors=True)
+            return
+        batch = self.folder / f".trash-{os.getpid()}-{time.monotonic_ns()}"
+        os.replace(trash, batch)
+        _detached(["rm", "-rf", "--", str(batch)])
+
+
+def _detached(command: list[str]) -> None:
+    """Run a command in a grandchild that outlives us and that nobody has to wait for."""
+    pid = os.fork()
+    if pid == 0:  # child: start the grandchild and leave at once
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                devnull = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(devnull, fd)
+                os.execvp(command[0], command)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 def _owner_alive(partial: Path) -> bool:

@@ -1,0 +1,217 @@
+"""Benchmark publishing against Hugo and Pelican on the same synthetic corpus.
+
+    python bench/run.py --entries 1000 [--runs 3] [--no-hugo] [--no-pelican]
+
+Hugo and Pelican come from bench/requirements.txt, installed into bench/.venv on first use.
+Every figure is the median of ``--runs`` runs; peak memory is the highest proportional set
+size summed over the whole process tree (workers included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path[:0] = [str(ROOT), str(BENCH)]
+
+from corpus import generate  # noqa: E402
+from measure import run  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from cms.publish.build import Builder  # noqa: E402
+from cms.publish.serve import StaticSite  # noqa: E402
+
+PY = sys.executable
+TOOLS = BENCH / ".venv"
+
+
+def tools() -> Path:
+    """Return bench/.venv/bin, creating it with Hugo and Pelican when missing."""
+    if not (TOOLS / "bin" / "pelican").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(TOOLS)], check=True)
+        subprocess.run([str(TOOLS / "bin" / "pip"), "install", "-q", "-r",
+                        str(BENCH / "requirements.txt")], check=True)
+    return TOOLS / "bin"
+
+
+class Server:
+    """The built site on 127.0.0.1, read the way a visitor would."""
+
+    def __init__(self, site: Path):
+        self.httpd = make_server("127.0.0.1", 0, StaticSite(site), threaded=True)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def wait_for(self, path: str, text: str, timeout: float = 120) -> float:
+        """Poll until ``path`` contains ``text``; return the time it was first seen."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + path, timeout=5) as response:
+                    if text in response.read().decode("utf-8", "replace"):
+                        return time.perf_counter()
+            except OSError:
+                pass
+            time.sleep(0.005)
+        raise TimeoutError(f"{path} never showed {text!r}")
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+
+
+def ours(corpus: Path, work: Path, runs: int) -> dict:
+    out = work / "yizhan" / "site"
+    cmd = [PY, str(ROOT / "build.py"), "build", "-q", "--content", str(corpus), "--output",
+           str(out)]
+    cold, cold_mem, nochange = [], [], []
+    for _ in range(runs):
+        shutil.rmtree(out.parent, ignore_errors=True)
+        result = run(cmd)
+        cold.append(result.seconds)
+        cold_mem.append(result.peak_mb)
+        nochange.append(run(cmd).seconds)
+    files = sum(1 for _ in (out.resolve()).rglob("*") if _.is_file())
+    server = Server(out)
+    try:
+        edit_cli = [_edit_news(corpus, server, f"cli{i}", lambda: run(cmd)) for i in range(runs)]
+        station_cli = [_new_station(corpus, server, f"c{i}", lambda: run(cmd))
+                       for i in range(runs)]
+        builder = Builder(corpus, out)
+        builder.build()
+        edit_warm = [_edit_news(corpus, server, f"warm{i}", builder.build) for i in range(runs)]
+        station_warm = [_new_station(corpus, server, f"w{i}", builder.build)
+                        for i in range(runs)]
+    finally:
+        server.close()
+    return {
+        "files": files,
+        "cold": statistics.median(cold),
+        "peak_mb": max(cold_mem),
+        "nochange": statistics.median(nochange),
+        "edit_cli": statistics.median(edit_cli),
+        "station_cli": statistics.median(station_cli),
+        "edit_warm": statistics.median(edit_warm),
+        "station_warm": statistics.median(station_warm),
+    }
+
+
+def _edit_news(corpus: Path, server: Server, marker: str, rebuild) -> float:  # noqa: ANN001
+    """Append a paragraph to one news file; time until its page shows it on the server."""
+    path = corpus / "news" / "news-000100.md"
+    started = time.perf_counter()
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(f"\n补充说明 {marker}。\n")
+    rebuild()
+    return server.wait_for("/news/news-000100/", marker) - started
+
+
+def _new_station(corpus: Path, server: Server, marker: str, rebuild) -> float:  # noqa: ANN001
+    """Add one station; time until its page and the map data serve it."""
+    slug = f"bench-new-{marker}"
+    started = time.perf_counter()
+    (corpus / "stations" / f"{slug}.md").write_text(
+        f"---\nname: 新建驿站{marker}\ntype: care-station\nstreet: bantian\naddress: 深圳市龙岗区\n"
+        "location: {lat: 22.63, lng: 114.06}\nhours: ['mon-sun 00:00-24:00']\n"
+        "status: published\n---\n", encoding="utf-8")
+    rebuild()
+    server.wait_for(f"/stations/{slug}/", slug)
+    return server.wait_for("/api/v1/stations.geojson", slug) - started
+
+
+def hugo(corpus: Path, work: Path, runs: int) -> dict:
+    site = work / "hugo"
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(BENCH / "hugo", site)
+    (site / "content" / "news").mkdir(parents=True)
+    for path in (corpus / "news").glob("*.md"):
+        text = path.read_text(encoding="utf-8").replace("\ncategory: ", "\ncategories: ", 1)
+        (site / "content" / "news" / path.name).write_text(text, encoding="utf-8")
+    times, mem = [], []
+    for _ in range(runs):
+        shutil.rmtree(site / "public", ignore_errors=True)
+        shutil.rmtree(site / "resources", ignore_errors=True)
+        result = run([str(tools() / "hugo"), "--quiet", "--source", str(site)])
+        times.append(result.seconds)
+        mem.append(result.peak_mb)
+    files = sum(1 for p in (site / "public").rglob("*") if p.is_file())
+    return {"cold": statistics.median(times), "peak_mb": max(mem), "files": files}
+
+
+def pelican(corpus: Path, work: Path, runs: int) -> dict:
+    site = work / "pelican"
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "content").mkdir(parents=True)
+    for path in (corpus / "news").glob("*.md"):
+        front, _, body = path.read_text(encoding="utf-8").removeprefix("---\n").partition("\n---\n")
+        meta = dict(line.split(": ", 1) for line in front.splitlines() if ": " in line)
+        header = (f"Title: {meta['title']}\nDate: {meta['date'][:16].replace('T', ' ')}\n"
+                  f"Category: {meta['category']}\nTags: {meta['tags'].strip('[]')}\n"
+                  f"Summary: {meta['summary']}\nSlug: {path.stem}\n\n")
+        (site / "content" / path.name).write_text(header + body, encoding="utf-8")
+    times, mem = [], []
+    for _ in range(runs):
+        shutil.rmtree(site / "output", ignore_errors=True)
+        result = run([str(tools() / "pelican"), str(site / "content"), "-o", str(site / "output"),
+                      "-s", str(BENCH / "pelican" / "pelicanconf.py"), "-q"])
+        times.append(result.seconds)
+        mem.append(result.peak_mb)
+    files = sum(1 for p in (site / "output").rglob("*") if p.is_file())
+    return {"cold": statistics.median(times), "peak_mb": max(mem), "files": files}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--no-pelican", action="store_true")
+    parser.add_argument("--work", type=Path, default=BENCH / ".work")
+    args = parser.parse_args()
+    work = args.work / str(args.entries)
+    corpus = work / "content"
+    generate(corpus, args.entries)
+    print(f"corpus: {args.entries} news, {args.entries // 7} activities, "
+          f"{args.entries // 5} stations; {os.cpu_count()} cores; median of {args.runs} runs",
+          flush=True)
+    results = {"entries": args.entries, "runs": args.runs, "yizhan": ours(corpus, work, args.runs)}
+    if not args.no_hugo:
+        results["hugo"] = hugo(corpus, work, args.runs)
+    if not args.no_pelican:
+        results["pelican"] = pelican(corpus, work, args.runs)
+    report(results)
+    (BENCH / f"results-{args.entries}.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
+def report(r: dict) -> None:
+    y = r["yizhan"]
+    print(f"\nYizhan ({y['files']} files)")
+    rows = [("cold full build", y["cold"]), ("no-change rebuild", y["nochange"]),
+            ("one edit → live (CLI process)", y["edit_cli"]),
+            ("one edit → live (warm builder)", y["edit_warm"]),
+            ("new station → live (CLI process)", y["station_cli"]),
+            ("new station → live (warm builder)", y["station_warm"])]
+    hugo_cold = r.get("hugo", {}).get("cold")
+    for name, seconds in rows:
+        ratio = f"  {seconds / hugo_cold:.2f}× Hugo's full build" if hugo_cold else ""
+        print(f"  {name:<36} {seconds:8.2f} s{ratio}")
+    print(f"  {'peak memory':<36} {y['peak_mb']:8.0f} MB")
+    for tool in ("hugo", "pelican"):
+        if tool in r:
+            t = r[tool]
+            print(f"{tool.capitalize()} ({t['files']} files): cold {t['cold']:.2f} s, "
+                  f"peak {t['peak_mb']:.0f} MB; ours is {y['cold'] / t['cold']:.2f}× its time")
+
+
+if __name__ == "__main__":
+    main()
