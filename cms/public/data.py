@@ -126,16 +126,31 @@ class SiteData:
             self._rendered[key] = self._render(entry)[0]
         return self._rendered[key]
 
-    def _render(self, entry: Entry) -> tuple[Rendered, list[Problem]]:
-        # Bodies link to site paths without the base path; templates add the request's root.
-        resolve = make_resolver(self.content, self.live, entry.source)
+    def cache_key(self, entry: Entry) -> bytes:
+        """Return the render-cache key of an entry's body (its text and folder)."""
         folder = entry.source.rpartition("/")[0]
-        key = hashlib.blake2b(f"{folder}\0{entry.body}".encode(), digest_size=16).digest()
-        cached = self.render_cache.get(key)
+        return hashlib.blake2b(f"{folder}\0{entry.body}".encode(), digest_size=16).digest()
+
+    def stale_bodies(self) -> list[Entry]:
+        """Return the live entries whose body is not in the render cache (or is outdated)."""
+        return [e for entries in self.live.values() for e in entries.values()
+                if not self._cached(e, make_resolver(self.content, self.live, e.source))]
+
+    def _cached(self, entry: Entry, resolve) -> tuple | None:  # noqa: ANN001 - a resolver
+        cached = self.render_cache.get(self.cache_key(entry))
         # A cached body is reused only if every link still resolves to the same place.
         if cached is not None and all(
             _outcome(resolve, ref) == out for ref, out in cached[2].items()
         ):
+            return cached
+        return None
+
+    def _render(self, entry: Entry) -> tuple[Rendered, list[Problem]]:
+        # Bodies link to site paths without the base path; templates add the request's root.
+        resolve = make_resolver(self.content, self.live, entry.source)
+        key = self.cache_key(entry)
+        cached = self._cached(entry, resolve)
+        if cached is not None:
             rendered, broken = cached[0], cached[1]
         else:
             outcomes: dict[str, str] = {}

@@ -10,6 +10,7 @@ publishes one edit in a fraction of a second; ``build()`` is the one-shot form.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import time
@@ -24,6 +25,7 @@ from ..public.app import create_app, site_data
 from .cache import BuildCache, code_version
 from .freeze import Progress, Target, freeze, plan
 from .linkcheck import check_release
+from .parallel import prerender
 from .releases import Releases
 
 
@@ -79,6 +81,7 @@ class Builder:
             raise BuildError("content/site.yml is broken", [str(p) for p in exc.problems]) from None
         app = create_app(content, now=now, render_cache=self.cache.rendered)
         data = site_data(app)
+        prerender(data, self.jobs)
         problems: list[Problem] = content.problems + data.check()
         if problems:
             raise BuildError(
@@ -91,7 +94,9 @@ class Builder:
         )
 
         targets = plan(app)
-        version = code_version()
+        # Labels, menus and the base URL show on every page: site.yml is part of the version.
+        settings = (self.content_root / "site.yml").read_bytes()
+        version = f"{code_version()}:{hashlib.blake2b(settings, digest_size=8).hexdigest()}"
         previous = self.releases.current()
         manifest = {} if full else _read_manifest(self.releases, previous, version)
         reuse = {

@@ -90,6 +90,7 @@ class Tokens:
             "exports.event": lambda v: self._activity_detail(v),
             "exports.api_news_index": lambda v: self._all("news"),
             "exports.api_news": lambda v: full(data.live["news"][v["slug"]]),
+            "public.media": self._media,
         }
 
     def token(self, endpoint: str, values: dict) -> str | None:
@@ -165,6 +166,10 @@ class Tokens:
         data = self.data
         item = data.live["stations"][values["slug"]]
         return (full(item), self._cards(data.activities_at.get(item.slug, [])))
+
+    def _media(self, values: dict) -> str:
+        path = self.data.content.media_file("media/" + values["ref"])
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest() if path else ""
 
     def _feed(self) -> list:
         return [full(n) for n in self.data.news[: self.data.site.feed_size]]

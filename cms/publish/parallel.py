@@ -1,0 +1,61 @@
+"""Run work on every core by forking: children inherit the loaded site instead of pickling it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..public.data import SiteData
+
+
+def fork_map(func: Callable[[Any], Any], items: Sequence, jobs: int) -> list:
+    """Return ``[func(item) for item in items]`` computed by ``jobs`` forked workers."""
+    if jobs <= 1 or len(items) < 2:
+        return [func(item) for item in items]
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.SimpleQueue()
+    workers = []
+    for index in range(jobs):
+        shard = list(range(index, len(items), jobs))
+        workers.append(ctx.Process(target=_work, args=(func, items, shard, queue), daemon=True))
+    for worker in workers:
+        worker.start()
+    results: list = [None] * len(items)
+    for _ in workers:
+        ok, payload = queue.get()
+        if not ok:
+            for worker in workers:
+                worker.kill()
+            raise RuntimeError(f"a build worker failed:\n{payload}")
+        for index, value in payload:
+            results[index] = value
+    for worker in workers:
+        worker.join()
+    return results
+
+
+def _work(func, items, shard, queue) -> None:  # noqa: ANN001
+    try:
+        queue.put((True, [(i, func(items[i])) for i in shard]))
+    except BaseException:
+        queue.put((False, traceback.format_exc()))
+    finally:
+        os._exit(0)
+
+
+def prerender(data: SiteData, jobs: int) -> int:
+    """Render every body missing from the cache on all cores; return how many were rendered."""
+    stale = data.stale_bodies()
+    if len(stale) < 200:
+        return 0  # not worth a fork; check() renders them in-process
+
+    def render(entry):  # noqa: ANN001, ANN202
+        data._render(entry)
+        return data.render_cache[data.cache_key(entry)]
+
+    for entry, value in zip(stale, fork_map(render, stale, jobs), strict=True):
+        data.render_cache[data.cache_key(entry)] = value
+    return len(stale)

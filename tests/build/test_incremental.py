@@ -1,0 +1,205 @@
+"""An incremental build gives exactly the files a full build of the same content gives."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from cms.content import load
+from cms.publish.build import Builder, build
+from tests.conftest import NOW
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (following the ``site`` link) with its bytes."""
+    root = root.resolve()
+    files = {}
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = Path(folder) / name
+            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
+
+
+def _set_field(path: Path, field: str, value: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    text, count = re.subn(rf"^{field}: .*$", f"{field}: {value}", text, count=1, flags=re.M)
+    if not count:
+        text = text.replace("\n---\n", f"\n{field}: {value}\n---\n", 1)
+    path.write_text(text, encoding="utf-8")
+
+
+def _published(root: Path, kind: str) -> list[Path]:
+    content = load(root)
+    return sorted(
+        root / e.source
+        for e in content.entries[kind].values()
+        if e.status == "published" and e.publish_at is None
+    )
+
+
+def edit_body(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_published(root, rng.choice(["news", "activities", "stations", "pages"])))
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(f"\n补充段落 {rng.randrange(10**6)}。\n")
+    return f"edit body of {path.name}"
+
+
+def retitle_news(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_published(root, "news"))
+    _set_field(path, "title", f"改过的标题 {rng.randrange(10**6)}")
+    return f"retitle {path.name}"
+
+
+def redate_news(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_published(root, "news"))
+    _set_field(
+        path,
+        "date",
+        f"20{rng.randint(21, 26)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T10:00:00+08:00",
+    )
+    return f"redate {path.name}"
+
+
+def add_news(rng: random.Random, root: Path) -> str:
+    slug = f"added-{rng.randrange(10**6)}"
+    tags = rng.sample(["工会驿站", "女职工", "法律援助", "技能竞赛", "新标签"], 2)
+    (root / "news" / f"{slug}.md").write_text(
+        f"---\ntitle: 新增新闻 {slug}\ndate: 2026-0{rng.randint(1, 9)}-15T10:00:00+08:00\n"
+        f"category: work\ntags: [{', '.join(tags)}]\nsummary: 摘要\nstatus: published\n---\n"
+        "## 正文\n\n内容。\n",
+        encoding="utf-8",
+    )
+    return f"add {slug}"
+
+
+def unpublish(rng: random.Random, root: Path) -> str:
+    kind = rng.choice(["news", "stations"])
+    candidates = [p for p in _published(root, kind) if not _linked_to(root, p)]
+    if not candidates:
+        return "nothing to unpublish"
+    path = rng.choice(candidates)
+    _set_field(path, "status", "draft")
+    return f"unpublish {path.name}"
+
+
+def delete_news(rng: random.Random, root: Path) -> str:
+    candidates = [p for p in _published(root, "news") if not _linked_to(root, p)]
+    path = rng.choice(candidates)
+    path.unlink()
+    return f"delete {path.name}"
+
+
+def move_station(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_published(root, "stations"))
+    _set_field(
+        path, "location", f"{{lat: 22.6{rng.randint(10, 99)}, lng: 114.1{rng.randint(10, 99)}}}"
+    )
+    return f"move {path.name}"
+
+
+def add_station(rng: random.Random, root: Path) -> str:
+    slug = f"new-station-{rng.randrange(10**6)}"
+    (root / "stations" / f"{slug}.md").write_text(
+        f"---\nname: 新驿站 {slug}\ntype: care-station\nstreet: buji\n"
+        "address: 深圳市龙岗区布吉街道\n"
+        "location: {lat: 22.605, lng: 114.118}\nhours: ['mon-sun 00:00-24:00']\n"
+        "amenities: [water, charging]\nstatus: published\n---\n新建。\n",
+        encoding="utf-8",
+    )
+    return f"add {slug}"
+
+
+def fill_activity(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_published(root, "activities"))
+    text = path.read_text(encoding="utf-8")
+    if "registration:" not in text:
+        return "no registration to change"
+    count = rng.randint(0, 200)
+    path.write_text(re.sub(r"registered: \d+", f"registered: {count}", text), encoding="utf-8")
+    return f"registered {count} in {path.name}"
+
+
+def retheme_site(rng: random.Random, root: Path) -> str:
+    path = root / "site.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("{label: 工作动态}", f"{{label: 工作动态{rng.randint(1, 9)}}}"),
+        encoding="utf-8",
+    )
+    return "relabel a category in site.yml"
+
+
+def _linked_to(root: Path, path: Path) -> bool:
+    """Tell whether another file links to this entry (removing it would break the build)."""
+    needle = f"{path.parent.name}/{path.name}"
+    slug = path.stem
+    for other in root.rglob("*.md"):
+        text = other.read_text(encoding="utf-8")
+        if other != path and (needle in text or f"station: {slug}\n" in text):
+            return True
+    return False
+
+
+EDITS = [
+    edit_body,
+    retitle_news,
+    redate_news,
+    add_news,
+    unpublish,
+    delete_news,
+    move_station,
+    add_station,
+    fill_activity,
+    retheme_site,
+]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edits_build_exactly_what_a_full_build_builds(content_copy, tmp_path, seed):
+    rng = random.Random(seed)
+    builder = Builder(content_copy, tmp_path / "inc" / "site", jobs=1)
+    builder.build(now=NOW)
+    steps = []
+    for step in range(6):
+        steps.append(rng.choice(EDITS)(rng, content_copy))
+        result = builder.build(now=NOW)
+        fresh = tmp_path / f"full{step}" / "site"
+        build(content_copy, fresh, now=NOW, full=True, jobs=1)
+        incremental, full = tree(builder.releases.link), tree(fresh)
+        assert sorted(incremental) == sorted(full), steps
+        differing = [name for name in full if incremental[name] != full[name]]
+        assert differing == [], steps
+        if "site.yml" not in steps[-1]:  # settings show on every page: all is rendered then
+            assert result.rendered < result.pages / 2, steps  # it really was incremental
+
+
+def test_a_no_change_build_renders_almost_nothing_and_links_the_rest(content_copy, tmp_path):
+    live = tmp_path / "site"
+    first = build(content_copy, live, now=NOW)
+    before = live.resolve()
+    again = build(content_copy, live, now=NOW)
+    assert again.rendered <= 1  # the sitemap is always written afresh
+    after = live.resolve()
+    assert before != after
+    same = filecmp.cmpfiles(before, after, ["index.html", "feed.xml"], shallow=False)[0]
+    assert same == ["index.html", "feed.xml"]
+    assert (before / "index.html").stat().st_ino == (after / "index.html").stat().st_ino
+    assert first.pages == again.pages
+
+
+def test_the_clock_moving_past_an_activity_rebuilds_its_state(content_copy, tmp_path):
+    import datetime as dt
+
+    builder = Builder(content_copy, tmp_path / "site", jobs=1)
+    builder.build(now=NOW)
+    later = NOW + dt.timedelta(days=800)  # every activity has ended
+    builder.build(now=later)
+    fresh = tmp_path / "fresh" / "site"
+    build(content_copy, fresh, now=later, full=True, jobs=1)
+    assert tree(builder.releases.link) == tree(fresh)
