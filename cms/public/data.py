@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -204,24 +205,27 @@ class SiteData:
                 )
         return problems
 
-    def related(self, item: News, limit: int = 5, window: int = 40) -> list[News]:
+    def related(self, item: News, limit: int = 5, window: int = 15) -> list[News]:
         """Return news sharing the most tags with ``item``, newest first on ties.
 
         Only the ``window`` news nearest in time under each tag are weighed, so the cost per
         article stays flat however many thousands of news share a tag.
         """
+        memo = self.__dict__.setdefault("_related", {})
+        if item.slug in memo:
+            return memo[item.slug]
         positions = self._news_index()
         here = positions[item.slug]
-        scores: dict[str, int] = defaultdict(int)
+        scores: dict[int, int] = {}
         for tag in item.tags:
-            tagged = self.news_by_tag[tag]
             ranks = self._tag_positions(tag)
             middle = bisect.bisect_left(ranks, here)
-            for other in tagged[max(0, middle - window) : middle + window + 1]:
-                if other.slug != item.slug:
-                    scores[other.slug] += 1
-        ranked = sorted(scores, key=lambda s: (-scores[s], positions[s]))
-        return [self.live["news"][s] for s in ranked[:limit]]  # type: ignore[misc]
+            for rank in ranks[max(0, middle - window) : middle + window + 1]:
+                if rank != here:
+                    scores[rank] = scores.get(rank, 0) + 1
+        best = heapq.nsmallest(limit, scores, key=lambda rank: (-scores[rank], rank))
+        memo[item.slug] = [self.news[rank] for rank in best]
+        return memo[item.slug]
 
     def _tag_positions(self, tag: str) -> list[int]:
         """Positions in the news list of the news under ``tag`` (ascending)."""

@@ -105,6 +105,11 @@ class Builder:
             if t.token is not None and manifest.get(t.key, [None])[0] == t.token
         }
         todo = [t for t in targets if t.key not in reuse]
+        if previous is not None and not todo and len(reuse) == len(manifest):
+            log("内容没有变化，线上网站已是最新。")
+            self.cache.keep_only(data.used_cache_keys)
+            self.cache.save()
+            return BuildResult(previous, len(reuse), time.perf_counter() - started, 0)
 
         partial = self.releases.new_partial()
         caught: list[warnings.WarningMessage] = []

@@ -51,8 +51,10 @@ def card(entry: Entry, data: SiteData) -> tuple:
 class Tokens:
     """Compute page tokens for one SiteData; collection-wide parts are computed once."""
 
-    def __init__(self, data: SiteData):
+    def __init__(self, data: SiteData, sitemap: list | None = None):
         self.data = data
+        # The sitemap lists every page with its last change: (endpoint, values, lastmod).
+        self.sitemap = [(e, sorted(v.items()), m and m.isoformat()) for e, v, m in sitemap or []]
         self._memo: dict[str, str] = {}
         self.handlers: dict[str, Callable[[dict], object]] = {
             "public.home": self._home,
@@ -82,6 +84,7 @@ class Tokens:
             "exports.atom": lambda v: self._feed(),
             "exports.rss": lambda v: self._feed(),
             "exports.robots": lambda v: (),
+            "exports.sitemap": lambda v: self.sitemap,
             "exports.vocabulary_css": lambda v: (),
             "exports.api_site": lambda v: (),
             "exports.api_schema": lambda v: (),

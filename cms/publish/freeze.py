@@ -44,8 +44,9 @@ class Target:
 def plan(app: Flask) -> list[Target]:
     """Return every address of the site, pages first, each with its token."""
     data = site_data(app)
-    tokens = Tokens(data)
-    addresses = [(e, v) for e, v, _ in catalog.html_pages(data)]
+    pages = list(catalog.html_pages(data))
+    tokens = Tokens(data, sitemap=pages)
+    addresses = [(e, v) for e, v, _ in pages]
     addresses += list(catalog.other_files(data))
     targets = [
         Target(_key(endpoint, values), endpoint, values, tokens.token(endpoint, values))

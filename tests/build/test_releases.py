@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -55,7 +56,7 @@ def retitle(content: Path, title: str) -> None:
     path = content / "news" / "plenary-2026.md"
     text = path.read_text(encoding="utf-8")
     path.write_text(
-        text.replace("title: 区总工会召开全体（扩大）会议", f"title: {title}"), encoding="utf-8"
+        re.sub(r"^title: .*$", f"title: {title}", text, count=1, flags=re.M), encoding="utf-8"
     )
 
 
