@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .build import BuildError, build
+from .build import Builder, BuildError
 from .releases import KEEP, ReleaseError, Releases
 
 HISTORY = 20  # finished jobs kept for views that poll by id
@@ -86,6 +86,10 @@ class Publisher:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._running: Job | None = None
         self._finished = threading.Condition(self._lock)
+        # One builder for the life of the process keeps parsed entries and rendered bodies in
+        # memory, so publishing one edit renders a handful of pages. jobs=1: forking workers
+        # from a threaded web server risks deadlocks, and the warm cache makes them unneeded.
+        self._builder = Builder(self.content_root, self.output, keep=keep, jobs=1)
 
     def start(self, user: str) -> Job:
         """Start a build, or join the one running; return (a copy of) the job."""
@@ -145,13 +149,10 @@ class Publisher:
 
         try:
             with self._process_lock(wait=True, job=job):
-                result = build(
-                    self.content_root,
-                    self.output,
+                result = self._builder.build(
                     now=self.now,
                     progress=progress,
                     log=lambda message: self._locked_log(job, message),
-                    keep=self.keep,
                 )
         except BuildError as exc:
             self._finish(job, "failed", str(exc).splitlines()[0], exc.problems)
