@@ -1,0 +1,126 @@
+"""The publish runner: real builds of tests/data/content into temporary folders."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from cms.publish.jobs import PublishBusy, Publisher, PublishError
+from cms.publish.releases import Releases
+from tests.conftest import DATA, NOW
+
+TIMEOUT = 120
+
+
+def _publisher(content: Path, tmp_path: Path) -> Publisher:
+    return Publisher(content, tmp_path / "site", now=NOW)
+
+
+def _publish(publisher: Publisher, user: str = "alice"):
+    job = publisher.start(user)
+    finished = publisher.wait(TIMEOUT)
+    assert finished is not None and finished.id == job.id and not finished.running
+    return finished
+
+
+def test_two_concurrent_starts_give_one_job_that_reaches_its_total(tmp_path):
+    publisher = _publisher(DATA / "content", tmp_path)
+    barrier = threading.Barrier(2)
+    jobs = []
+
+    def click(user: str) -> None:
+        barrier.wait()
+        jobs.append(publisher.start(user))
+
+    threads = [threading.Thread(target=click, args=(u,)) for u in ("alice", "bob")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert jobs[0].id == jobs[1].id and jobs[0].running
+    assert publisher.current().id == jobs[0].id
+
+    job = publisher.wait(TIMEOUT)
+    assert job.state == "succeeded", job.log
+    assert job.total > 0 and job.done == job.total
+    assert job.pages >= job.total and job.seconds > 0
+    assert job.release == Releases(tmp_path / "site").current().name
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert job.finished >= job.started and publisher.current() is None
+    assert all(re.match(r"\d\d:\d\d:\d\d ", line) for line in job.log)
+    assert "开始发布" in job.log[0] and "发布完成" in job.log[-1]
+    assert json.loads(json.dumps(job.to_dict()))["state"] == "succeeded"
+    assert len(list(Releases(tmp_path / "site").all())) == 1
+
+    again = publisher.start("alice")
+    assert again.id != job.id  # a finished job is not joined
+    assert publisher.wait(TIMEOUT).state == "succeeded"
+    assert publisher.get(job.id).state == "succeeded"
+
+
+def test_broken_content_fails_with_file_line_and_field(content_copy, tmp_path):
+    station = content_copy / "stations" / "bantian-care-01.md"
+    station.write_text(
+        station.read_text(encoding="utf-8").replace("lat: 22.63762", "lat: 222.1"), "utf-8"
+    )
+    job = _publish(_publisher(content_copy, tmp_path))
+    assert job.state == "failed"
+    assert "nothing was published" in job.error
+    assert "content/stations/bantian-care-01.md:6: location.lat 222.1 is not a latitude" in (
+        job.problems
+    )
+    assert any("location.lat 222.1" in line for line in job.log)
+    assert not (tmp_path / "site").exists()  # the live site was never touched
+
+
+def test_rollback_switches_back_to_the_previous_release(content_copy, tmp_path):
+    publisher = _publisher(content_copy, tmp_path)
+    with pytest.raises(PublishError, match="没有更早的版本"):
+        publisher.rollback()
+    first = _publish(publisher)
+    page = content_copy / "pages" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nROLLBACKMARKER\n", encoding="utf-8")
+    second = _publish(publisher)
+    assert second.state == "succeeded" and second.release != first.release
+    about = tmp_path / "site" / "about" / "index.html"
+    assert "ROLLBACKMARKER" in about.read_text(encoding="utf-8")
+
+    assert publisher.rollback() == first.release
+    assert Releases(tmp_path / "site").current().name == first.release
+    assert "ROLLBACKMARKER" not in about.read_text(encoding="utf-8")
+
+
+def test_a_build_in_another_process_makes_this_one_wait(tmp_path):
+    publisher = _publisher(DATA / "content", tmp_path)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys\n"
+            f"handle = open({str(publisher.lock_file)!r}, 'a+b')\n"
+            "fcntl.flock(handle, fcntl.LOCK_EX)\n"
+            "print('locked', flush=True)\n"
+            "sys.stdin.read()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    with holder:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(PublishBusy, match="另一个发布正在进行"):
+            publisher.rollback()
+        job = publisher.start("alice")
+        waiting = publisher.wait(1.0)
+        assert waiting.id == job.id and waiting.running
+        assert any("另一个发布正在进行" in line for line in waiting.log)
+        with pytest.raises(PublishBusy, match="发布正在进行"):
+            publisher.rollback()
+        holder.stdin.close()  # the other process ends and its lock goes with it
+    assert publisher.wait(TIMEOUT).state == "succeeded"
