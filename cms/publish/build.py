@@ -18,13 +18,12 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..content import ContentError, Problem, load
 from ..public.app import create_app, site_data
 from .cache import BuildCache, code_version
 from .freeze import Progress, Target, freeze, plan
-from .linkcheck import check_release
+from .linkcheck import missing
 from .parallel import prerender
 from .releases import Releases
 
@@ -117,11 +116,11 @@ class Builder:
             _link_unchanged(previous, partial, [path for _, path in reuse.values()])
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                written = freeze(app, partial, todo, self.jobs, progress)
-            files = {key: path for key, (_, path) in reuse.items()} | written
-            prefix = urlsplit(data.site.base_url).path.rstrip("/")
-            pages = [partial / p for p in written.values() if p.endswith(".html")]
-            broken = check_release(partial, prefix, pages, files=set(files.values()))
+                frozen = freeze(app, partial, todo, self.jobs, progress)
+            files = {key: path for key, (_, path) in reuse.items()} | frozen.files
+            # Links of new pages were collected while freezing; unchanged pages were checked
+            # when they were made, and anything they link to that changed changed them too.
+            broken = missing(frozen.links, {"/" + path for path in files.values()})
             if broken:
                 raise BuildError(f"{len(broken)} broken link(s) in the built site", broken[:50])
             _write_manifest(self.releases, partial, version, targets, files)
@@ -137,7 +136,7 @@ class Builder:
             release,
             len(files),
             time.perf_counter() - started,
-            len(written),
+            len(frozen.files),
             [str(w.message) for w in caught],
         )
 

@@ -75,7 +75,7 @@ class Tokens:
             "public.stations_map_js": lambda v: self._all("stations"),
             "public.teaser_map_js": lambda v: self._all("stations"),
             "exports.api_stations": lambda v: self._all("stations"),
-            "exports.api_stations_compact": lambda v: self._all("stations"),
+            "exports.stations_map_data": lambda v: self._all("stations"),
             "public.station_detail": self._station_detail,
             "public.station_map_js": lambda v: full(data.live["stations"][v["slug"]]),
             "public.station_poster": lambda v: full(data.live["stations"][v["slug"]]),

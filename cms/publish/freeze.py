@@ -12,8 +12,9 @@ import multiprocessing
 import os
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWarning
@@ -21,6 +22,7 @@ from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWa
 from ..public import catalog
 from ..public.app import site_data
 from .deps import Tokens
+from .linkcheck import links_in
 
 # These files are served with a more precise type than their extension says; deploy/nginx.conf
 # gives the same types, so the warning is expected for exactly these names.
@@ -66,14 +68,27 @@ def _key(endpoint: str, values: dict) -> str:
     return endpoint + "|" + "&".join(f"{k}={values[k]}" for k in sorted(values))
 
 
+@dataclass
+class Frozen:
+    """What a freeze wrote: {target key: file}, and {link target: message} of its pages."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
+
+    def add(self, other: Frozen) -> None:
+        self.files.update(other.files)
+        for target, message in other.links.items():
+            self.links.setdefault(target, message)
+
+
 def freeze(
     app: Flask,
     destination: Path,
     targets: list[Target],
     jobs: int = 1,
     progress: Progress | None = None,
-) -> dict[str, str]:
-    """Render ``targets`` into ``destination``; return {target key: file path relative to it}."""
+) -> Frozen:
+    """Render ``targets`` into ``destination``; collect the files and the links of new pages."""
     data = site_data(app)
     app.config.update(
         FREEZER_DESTINATION=str(Path(destination).absolute()),
@@ -83,34 +98,54 @@ def freeze(
     )
     jobs = max(1, min(jobs, len(targets) // (PARALLEL_FROM // 2) or 1))
     if jobs == 1:
-        return dict(_freeze_shard(app, targets, progress))
-    return _freeze_parallel(app, targets, jobs, progress)
+        frozen = Frozen()
+        for batch in _freeze_shard(app, destination, targets, progress):
+            frozen.add(batch)
+        return frozen
+    return _freeze_parallel(app, destination, targets, jobs, progress)
 
 
 def _freeze_shard(
-    app: Flask, targets: list[Target], progress: Progress | None = None
-) -> Iterator[tuple[str, str]]:
+    app: Flask,
+    destination: Path,
+    targets: list[Target],
+    progress: Progress | None = None,
+    batch_size: int = 200,
+) -> Iterator[Frozen]:
+    """Freeze targets in order, yielding what was written every ``batch_size`` files."""
     freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
+    prefix = urlsplit(site_data(app).site.base_url).path.rstrip("/")
 
     @freezer.register_generator
     def shard() -> Iterator[tuple[str, dict]]:
         for target in targets:
             yield target.endpoint, target.values
 
+    batch = Frozen()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=TYPED_BY_SERVER, category=MimetypeMismatchWarning)
         # A shard holds some endpoints only; catalog lists every address of the site.
         warnings.filterwarnings("ignore", category=MissingURLGeneratorWarning)
         pages = freezer.freeze_yield()
         for done, (target, page) in enumerate(zip(targets, pages, strict=True), 1):
+            path = page.path.as_posix()
+            batch.files[target.key] = path
+            if path.endswith(".html"):
+                # Checked here, in the worker, so parsing every page is spread over the cores.
+                message = f"/{path}: broken link "
+                for link, ref in links_in(destination, destination / path, prefix).items():
+                    batch.links.setdefault(link, message + ref)
             if progress:
                 progress(done, len(targets), page.url)
-            yield target.key, page.path.as_posix()
+            if len(batch.files) >= batch_size:
+                yield batch
+                batch = Frozen()
+    yield batch
 
 
 def _freeze_parallel(
-    app: Flask, targets: list[Target], jobs: int, progress: Progress | None
-) -> dict[str, str]:
+    app: Flask, destination: Path, targets: list[Target], jobs: int, progress: Progress | None
+) -> Frozen:
     """Fork ``jobs`` workers, each freezing every jobs-th target, and collect their files."""
     ctx = multiprocessing.get_context("fork")
     done = ctx.Value("i", 0)
@@ -118,10 +153,12 @@ def _freeze_parallel(
     workers = []
     for index in range(jobs):
         shard = targets[index::jobs]
-        worker = ctx.Process(target=_worker, args=(app, shard, done, results), daemon=True)
+        worker = ctx.Process(
+            target=_worker, args=(app, destination, shard, done, results), daemon=True
+        )
         worker.start()
         workers.append(worker)
-    written: dict[str, str] = {}
+    frozen = Frozen()
     finished = 0
     while finished < jobs:
         message = results.get()
@@ -132,25 +169,20 @@ def _freeze_parallel(
                 worker.kill()
             raise RuntimeError(f"a build worker failed: {message[1]}")
         else:
-            written.update(message[1])
+            frozen.add(message[1])
             if progress:
                 progress(done.value, len(targets), message[2])
     for worker in workers:
         worker.join()
-    return written
+    return frozen
 
 
-def _worker(app: Flask, shard: list[Target], done, results) -> None:  # noqa: ANN001
+def _worker(app: Flask, destination: Path, shard: list[Target], done, results) -> None:  # noqa: ANN001
     try:
-        batch: dict[str, str] = {}
-        for key, path in _freeze_shard(app, shard):
-            batch[key] = path
+        for batch in _freeze_shard(app, destination, shard):
             with done.get_lock():
-                done.value += 1
-            if len(batch) >= 200:
-                results.put(("files", batch, path))
-                batch = {}
-        results.put(("files", batch, ""))
+                done.value += len(batch.files)
+            results.put(("files", batch, next(reversed(batch.files), "")))
         results.put(("done",))
     except BaseException as exc:  # report, never hang the parent
         results.put(("error", f"{type(exc).__name__}: {exc}"))

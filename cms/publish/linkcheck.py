@@ -20,26 +20,39 @@ ATTRIBUTES = (
 )
 
 
-def check_release(root: Path, prefix: str = "", pages: Iterable[Path] | None = None,
-                  files: set[str] | None = None) -> list[str]:
+def check_release(
+    root: Path, prefix: str = "", pages: Iterable[Path] | None = None, files: set[str] | None = None
+) -> list[str]:
     """Return "page: broken link" messages for internal links that resolve to no file."""
     root = Path(root)
-    files = _files(root) if files is None else {"/" + f for f in files}
-    problems = []
+    listed = _files(root) if files is None else {"/" + f for f in files}
+    found: dict[str, str] = {}
     for page in pages if pages is not None else sorted(root.rglob("*.html")):
-        try:
-            tree = lxml_html.fromstring(page.read_bytes())
-        except (ValueError, SyntaxError):
-            problems.append(f"{page.relative_to(root)}: not parseable HTML")
-            continue
-        base = "/" + page.relative_to(root).parent.as_posix()
-        for tag, attr in ATTRIBUTES:
-            for element in tree.iter(tag):
-                for ref in _refs(element, attr):
-                    target = _target(ref, base, prefix)
-                    if target is not None and not _exists(files, target):
-                        problems.append(f"/{page.relative_to(root).as_posix()}: broken link {ref}")
-    return problems
+        for target, ref in links_in(root, page, prefix).items():
+            found.setdefault(target, f"/{page.relative_to(root).as_posix()}: broken link {ref}")
+    return missing(found, listed)
+
+
+def missing(found: dict[str, str], files: set[str]) -> list[str]:
+    """Return the messages of link targets (site paths) that are not among ``files``."""
+    return [message for target, message in found.items() if not _exists(files, target)]
+
+
+def links_in(root: Path, page: Path, prefix: str = "") -> dict[str, str]:
+    """Return {site path: reference as written} of every internal link of an HTML page."""
+    try:
+        tree = lxml_html.fromstring(page.read_bytes())
+    except (ValueError, SyntaxError):
+        return {"\0unparseable": f"{page.relative_to(root)} is not parseable HTML"}
+    base = "/" + page.relative_to(root).parent.as_posix()
+    targets: dict[str, str] = {}
+    for tag, attr in ATTRIBUTES:
+        for element in tree.iter(tag):
+            for ref in _refs(element, attr):
+                target = _target(ref, base, prefix)
+                if target is not None:
+                    targets.setdefault(target, ref)
+    return targets
 
 
 def _refs(element, attr: str) -> list[str]:  # noqa: ANN001 - an lxml element
