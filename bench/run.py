@@ -190,7 +190,7 @@ def main() -> None:
     if not args.no_pelican:
         results["pelican"] = pelican(corpus, work, args.runs)
     report(results)
-    (BENCH / f"results-{args.entries}.json").write_text(json.dumps(results, indent=2) + "\n")
+    (work / "results.json").write_text(json.dumps(results, indent=2) + "\n")
 
 
 def report(r: dict) -> None:

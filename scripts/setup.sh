@@ -18,3 +18,15 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "${1:-requirements.txt}"
+# Front-end libraries (Leaflet and plugins), pinned in the theme's package-lock.json, copied into
+# themes/default/static/vendor/ so the site never loads them from a CDN.
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+  else
+    echo "npm is missing: sudo apt-get install nodejs npm" >&2
+    exit 1
+  fi
+fi
+(cd themes/default && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+.venv/bin/python -m cms.maps.vendor

@@ -125,6 +125,7 @@ def save(
         raise InvalidEntry(problems)
     data = text.encode("utf-8")
     with _locked(root, kind, slug):
+        _remove_leftovers(path)
         current = path.read_bytes() if path.exists() else None
         current_version = version_of(current) if current is not None else None
         if current_version != expected:
@@ -227,6 +228,16 @@ def _locked(root: Path, kind: str, slug: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Delete temp files of writes to ``path`` that were killed midway.
+
+    Called under the entry's lock: every write to the file holds it, so a temp file seen
+    here belongs to a writer that is gone.
+    """
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        leftover.unlink(missing_ok=True)
 
 
 def _fsync_dir(path: Path) -> None:

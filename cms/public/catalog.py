@@ -39,6 +39,7 @@ def html_pages(data: SiteData) -> Iterator[Address]:
         yield "public.stations_type", {"key": key}, _newest(items)
     for st in data.stations:
         yield "public.station_detail", {"slug": st.slug}, st.modified
+        yield "public.station_poster", {"slug": st.slug}, st.modified
     for page in data.pages:
         yield "public.page", {"slug": page.slug}, page.modified
 
@@ -56,6 +57,9 @@ def other_files(data: SiteData) -> Iterator[tuple[str, dict]]:
         "exports.api_news_index",
         "exports.api_activities",
         "exports.api_stations",
+        "exports.stations_map_data",
+        "public.stations_map_js",
+        "public.teaser_map_js",
         "public.not_found_page",
     ):
         yield endpoint, {}
@@ -65,6 +69,8 @@ def other_files(data: SiteData) -> Iterator[tuple[str, dict]]:
         yield "exports.api_news", {"slug": item.slug}
     for act in data.activities:
         yield "exports.event", {"slug": act.slug}
+    for st in data.stations:
+        yield "public.station_map_js", {"slug": st.slug}
     for ref in data.media_refs():
         yield "public.media", {"ref": ref.removeprefix("media/")}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from ..content import Entry
-from . import api, calendar, catalog, feeds
+from . import api, calendar, catalog, feeds, maps
 from . import sitemap as sitemap_mod
 from .data import SiteData
 
@@ -107,6 +107,12 @@ def api_activities():
 def api_stations():
     data = _data()
     return _send(api.stations_geojson(data.site, data.stations), "application/geo+json")
+
+
+@bp.route("/stations/map-data.json")
+def stations_map_data():
+    """The map pages' compact station data (see cms/maps/points.py); not a versioned API."""
+    return _send(maps.current().compact(), "application/json")
 
 
 @bp.route("/api/v1/schema/<name>.schema.json")

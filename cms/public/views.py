@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, send_from_directory
+import mimetypes
+
+from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
 
 from ..content import resolve_inside
 from .data import SiteData, paginate
+from .maps import StationMaps
+from .maps import current as maps_of_app
 
 bp = Blueprint("public", __name__)
 
 
 def _data() -> SiteData:
     return current_app.extensions["yizhan"]
+
+
+def _maps() -> StationMaps:
+    return maps_of_app()
+
+
+def _script(text: str) -> Response:
+    kind = mimetypes.guess_type("map.js")[0] or "text/javascript"
+    return Response(text.encode(), content_type=f"{kind}; charset=utf-8")
 
 
 def _page_or_404(items: list, number: int):
@@ -25,7 +38,11 @@ def _page_or_404(items: list, number: int):
 def home():
     data = _data()
     return render_template(
-        "home.html", news=data.news[:6], upcoming=data.upcoming[:4], stations=data.stations
+        "home.html",
+        news=data.news[:6],
+        upcoming=data.upcoming[:4],
+        stations=data.stations,
+        maps=_maps(),
     )
 
 
@@ -162,8 +179,21 @@ def activity_detail(slug: str):
 def stations_index():
     data = _data()
     return render_template(
-        "stations_list.html", by_street=data.stations_by_street, by_type=data.stations_by_type
+        "stations_list.html",
+        by_street=data.stations_by_street,
+        by_type=data.stations_by_type,
+        maps=_maps(),
     )
+
+
+@bp.route("/stations/map.js")
+def stations_map_js():
+    return _script(_maps().overview().script)
+
+
+@bp.route("/stations/teaser.js")
+def teaser_map_js():
+    return _script(_maps().teaser().script)
 
 
 @bp.route("/stations/street/<key>/")
@@ -195,12 +225,28 @@ def stations_type(key: str):
 def station_detail(slug: str):
     data = _data()
     item = data.live["stations"].get(slug) or abort(404)
+    maps = _maps()
     return render_template(
         "station_detail.html",
         item=item,
         body=data.rendered(item),
         activities=data.activities_at.get(slug, []),
+        map_view=maps.station(item),
+        nav_links=maps.navigation(item),
+        qr=maps.qr(item),
     )
+
+
+@bp.route("/stations/<slug>/map.js")
+def station_map_js(slug: str):
+    item = _data().live["stations"].get(slug) or abort(404)
+    return _script(_maps().station(item).script)
+
+
+@bp.route("/stations/<slug>/poster/")
+def station_poster(slug: str):
+    item = _data().live["stations"].get(slug) or abort(404)
+    return render_template("station_poster.html", item=item, qr=_maps().qr(item, scale=10))
 
 
 @bp.route("/media/<path:ref>")

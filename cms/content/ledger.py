@@ -1,0 +1,517 @@
+"""The station ledger (台账): read an editor's .xlsx or .csv, plan the import, apply, export.
+
+An import is two steps so an editor sees every problem before anything is written: ``plan_import``
+checks each row and works out what it would do (create, update, leave alone), ``apply_import``
+writes the plan through ``writer.save`` with compare-and-swap, so an edit made in the back office
+between the two steps is never overwritten. A row matches an existing station by name and street.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypinyin import lazy_pinyin
+
+from ..maps import coords
+from . import writer
+from .fields import PHONE_RE
+from .hours import parse_line
+from .model import Station, Term
+from .store import Content
+
+COLUMNS = ("名称", "类型", "街道", "地址", "经度", "纬度", "坐标系", "开放时间", "电话", "服务设施")
+# Column of each front-matter field the ledger sets: names the column in messages and changes.
+FIELD_COLUMNS = {
+    "name": "名称",
+    "type": "类型",
+    "street": "街道",
+    "address": "地址",
+    "location": "经纬度",
+    "hours": "开放时间",
+    "phone": "电话",
+    "amenities": "服务设施",
+}
+CRS_NAMES = {
+    "wgs84": "wgs84",
+    "gps": "wgs84",
+    "cgcs2000": "wgs84",
+    "天地图": "wgs84",
+    "gcj02": "gcj02",
+    "高德": "gcj02",
+    "高德地图": "gcj02",
+    "腾讯": "gcj02",
+    "腾讯地图": "gcj02",
+    "火星坐标": "gcj02",
+    "bd09": "bd09",
+    "bd09ll": "bd09",
+    "百度": "bd09",
+    "百度地图": "bd09",
+}
+CRS_LABELS = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
+ACTIONS = {"create": "新建", "update": "更新", "unchanged": "无变化", "error": "错误"}
+STATUS_LABELS = {"draft": "草稿", "review": "待审核", "published": "已发布"}
+FORMULA_START = ("=", "+", "-", "@")  # what spreadsheets would run as a formula in a CSV cell
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000  # far more stations than a district has; stops a zip bomb early
+ALL_DAY = {"24小时", "24小时开放", "全天", "全天开放"}  # what editors write for mon-sun 00:00-24:00
+_LIST_SPLIT = re.compile(r"[、,，;；\s]+")
+_HOURS_SPLIT = re.compile(r"[;；\n]+")
+
+
+class LedgerError(ValueError):
+    """The ledger file cannot be read or applied at all; the message is for editors."""
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One data row as text by column name; ``line`` is the row number Excel shows."""
+
+    line: int
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+@dataclass
+class RowPlan:
+    """What importing one row would do, and why not if it cannot."""
+
+    line: int
+    name: str
+    action: str  # create | update | unchanged | error
+    slug: str = ""
+    errors: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # columns an update changes
+    text: str = ""  # the station file to write
+    expected: str | None = None  # version of the file when planned (None: a new file)
+
+    def describe(self, new_status: str = "draft") -> str:
+        """Return one line for the editor, e.g. ``第 3 行 坂田驿站：更新 bantian（地址）``."""
+        head = f"第 {self.line} 行 {self.name or '（无名称）'}："
+        if self.action == "error":
+            prefix = f"第 {self.line} 行 "
+            return head + "错误 — " + "；".join(e.removeprefix(prefix) for e in self.errors)
+        if self.action == "create":
+            return head + f"新建 {self.slug}（{STATUS_LABELS.get(new_status, new_status)}）"
+        if self.action == "update":
+            return head + f"更新 {self.slug}（{'、'.join(self.changes)}）"
+        return head + f"无变化（{self.slug}）"
+
+
+@dataclass
+class ImportPlan:
+    """The per-row plan of an import; nothing may be applied while any row has an error."""
+
+    rows: list[RowPlan]
+    new_status: str = "draft"
+
+    @property
+    def has_errors(self) -> bool:
+        return any(r.action == "error" for r in self.rows)
+
+    def count(self, action: str) -> int:
+        return sum(r.action == action for r in self.rows)
+
+    def summary(self) -> str:
+        counts = "，".join(f"{ACTIONS[a]} {self.count(a)}" for a in ACTIONS)
+        text = f"共 {len(self.rows)} 行：{counts}。"
+        if self.count("create"):
+            label = STATUS_LABELS.get(self.new_status, self.new_status)
+            text += f"新建的站点保存为「{label}」，请在后台核对后发布。"
+        if self.has_errors:
+            text += "有错误的行请在台账中改正后重新导入；改正前不会写入任何内容。"
+        return text
+
+
+@dataclass
+class ImportResult:
+    """What an apply wrote; conflicts are rows someone changed after the dry run."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"新建 {len(self.created)}，更新 {len(self.updated)}，无变化 {len(self.unchanged)}"
+        if self.conflicts:
+            text += f"，{len(self.conflicts)} 行因站点已被他人修改而未写入：请重新预览后再导入"
+        return text + "。"
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_ledger(data: bytes, filename: str) -> list[LedgerRow]:
+    """Read the rows of a ledger file (.xlsx or .csv); raise LedgerError if it is unusable."""
+    suffix = Path(filename).suffix.lower()
+    if len(data) > MAX_BYTES:
+        raise LedgerError(f"文件超过 {MAX_BYTES // (1024 * 1024)} MB")
+    if suffix == ".xlsx":
+        table = _xlsx_rows(data)
+    elif suffix == ".csv":
+        table = _limited(csv.reader(io.StringIO(_decode(data), newline="")))
+    elif suffix == ".xls":
+        raise LedgerError("不支持旧的 .xls 格式：请在 Excel 中另存为 .xlsx 或 .csv 后再导入")
+    else:
+        raise LedgerError(f"{filename}：只能导入 .xlsx 或 .csv 文件")
+    if not table:
+        raise LedgerError("文件是空的：第 1 行应是表头 " + "、".join(COLUMNS))
+    header = [_header(cell) for cell in table[0]]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise LedgerError(
+            f"表头缺少这些列：{'、'.join(missing)}（第 1 行应依次为：{'、'.join(COLUMNS)}）"
+        )
+    where = {c: header.index(c) for c in COLUMNS}
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        values = {c: _cell(cells[i]) if i < len(cells) else "" for c, i in where.items()}
+        if any(values.values()):
+            rows.append(LedgerRow(number, values))
+    return rows
+
+
+def _xlsx_rows(data: bytes) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise LedgerError(f"不是有效的 Excel（.xlsx）文件：{exc}") from None
+    try:
+        return _limited(book.active.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+def _limited(rows) -> list[list[object]]:  # noqa: ANN001 - any iterable of rows
+    table = []
+    for row in rows:
+        if len(table) > MAX_ROWS:
+            raise LedgerError(f"台账超过 {MAX_ROWS} 行：请分成几个文件导入")
+        table.append(list(row))
+    return table
+
+
+def _decode(data: bytes) -> str:
+    """Decode CSV bytes: UTF-8 with or without BOM, else GB18030 (Excel's default in China)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise LedgerError("无法识别文件编码：请另存为 UTF-8 或 GB18030 编码的 CSV") from None
+
+
+def _header(cell: object) -> str:
+    return _cell(cell).replace(" ", "").replace("*", "")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    text = str(value).replace("\u3000", " ").strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
+        text = text[1:]  # written by export_ledger so spreadsheets show text, not a formula
+    return text
+
+
+# --- planning --------------------------------------------------------------------------------
+
+
+def normalize_crs(text: str) -> str | None:
+    """Return ``wgs84``, ``gcj02`` or ``bd09`` for a name an editor writes (高德, BD-09…)."""
+    key = re.sub(r"[\s_-]", "", text).lower()
+    return CRS_NAMES.get(key)
+
+
+def slug_from_name(name: str, taken: set[str]) -> str:
+    """Suggest a slug from a Chinese name's pinyin, made unique against ``taken``."""
+    words = "-".join(lazy_pinyin(name)).lower()
+    base = re.sub(r"[^a-z0-9]+", "-", words).strip("-")[:70].rstrip("-") or "station"
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def plan_import(
+    content: Content, rows: list[LedgerRow], default_crs: str = "wgs84", new_status: str = "draft"
+) -> ImportPlan:
+    """Check every row and work out what importing it would do; writes nothing."""
+    crs = normalize_crs(default_crs)
+    if crs is None:
+        raise LedgerError(f"未知的坐标系 {default_crs!r}：可用 wgs84、gcj02、bd09")
+    stations: dict[str, Station] = content.entries.get("stations", {})  # type: ignore[assignment]
+    existing: dict[tuple[str, str], list[Station]] = {}
+    for station in stations.values():
+        existing.setdefault((station.name, station.street), []).append(station)
+    folder = content.root / "stations"
+    taken = set(stations) | ({p.stem for p in folder.glob("*.md")} if folder.is_dir() else set())
+    seen: dict[tuple[str, str], int] = {}
+    plans = []
+    for row in rows:
+        plan = _plan_row(content, row, crs, new_status, existing, seen, taken)
+        if plan.action == "create":
+            taken.add(plan.slug)
+        plans.append(plan)
+    return ImportPlan(plans, new_status)
+
+
+def _plan_row(
+    content: Content,
+    row: LedgerRow,
+    crs: str,
+    new_status: str,
+    existing: dict[tuple[str, str], list[Station]],
+    seen: dict[tuple[str, str], int],
+    taken: set[str],
+) -> RowPlan:
+    site = content.site
+    errors: list[str] = []
+
+    def error(column: str, message: str) -> None:
+        errors.append(f"第 {row.line} 行 {column}：{message}")
+
+    name = row.get("名称")
+    values: dict = {"name": name, "address": row.get("地址")}
+    for column, key in (("名称", "name"), ("地址", "address")):
+        if not values[key]:
+            error(column, "不能为空")
+    values["type"] = _term(site.station_types, row.get("类型"), "类型", "站点类型", error)
+    values["street"] = _term(site.streets, row.get("街道"), "街道", "街道", error)
+    location = _location(row, crs, error)
+    if location:
+        values["location"] = location
+    values["hours"] = _hours(row.get("开放时间"), error)
+    phone = row.get("电话")
+    if phone and not PHONE_RE.match(phone):
+        error("电话", f"{phone} 不是有效的电话号码")
+    values["phone"] = phone
+    values["amenities"] = _amenities(site.amenities, row.get("服务设施"), error)
+
+    key = (name, values["street"] or "")
+    if name and values["street"]:
+        if key in seen:
+            error("名称", f"与第 {seen[key]} 行重复（同一街道下的同名站点）")
+        seen.setdefault(key, row.line)
+        if len(existing.get(key, [])) > 1:
+            slugs = "、".join(s.slug for s in existing[key])
+            error("名称", f"已有多个同名同街道的站点（{slugs}），请先在后台合并")
+    if errors:
+        return RowPlan(row.line, name, "error", errors=errors)
+
+    match = existing.get(key, [None])[0]
+    if match is None:
+        slug = slug_from_name(name, taken)
+        fields, body, expected = {**values, "status": new_status}, "", None
+    else:
+        slug, body, expected = match.slug, match.body, match.version
+        before = writer.fields_of(match)
+        fields = {**before, **values}
+        changes = [c for f, c in FIELD_COLUMNS.items() if before[f] != fields[f]]
+        if not changes:
+            return RowPlan(row.line, name, "unchanged", slug)
+    text = writer.dump("stations", fields, body)
+    for problem in writer.validate(content.root, "stations", slug, text):
+        error(FIELD_COLUMNS.get(problem.field.split(".")[0], "台账"), problem.message)
+    if errors:
+        return RowPlan(row.line, name, "error", slug, errors=errors)
+    if match is None:
+        return RowPlan(row.line, name, "create", slug, text=text)
+    return RowPlan(row.line, name, "update", slug, changes=changes, text=text, expected=expected)
+
+
+def _term(terms: dict[str, Term], text: str, column: str, what: str, error) -> str:  # noqa: ANN001
+    """Return the vocabulary key of a label or key (街道 may drop its 街道 suffix)."""
+    if not text:
+        error(column, "不能为空")
+        return ""
+    for key, term in terms.items():
+        if text in (key, term.label) or text.removesuffix("街道") == term.label.removesuffix(
+            "街道"
+        ):
+            return key
+    labels = "、".join(t.label for t in terms.values())
+    error(column, f"“{text}”不是{what}（可选：{labels}）")
+    return ""
+
+
+def _location(row: LedgerRow, default_crs: str, error) -> dict | None:  # noqa: ANN001
+    """Return the row's WGS-84 {lat, lng}, converted from its 坐标系 (or the default)."""
+    crs_text = row.get("坐标系")
+    crs = normalize_crs(crs_text) if crs_text else default_crs
+    if crs is None:
+        error("坐标系", f"“{crs_text}”不是坐标系（可选：WGS-84、GCJ-02（高德）、BD-09（百度））")
+    numbers = {}
+    for column, limit in (("经度", 180), ("纬度", 90)):
+        text = row.get(column)
+        try:
+            numbers[column] = float(text)
+        except ValueError:
+            numbers[column] = float("nan")
+        if not text:
+            error(column, "不能为空")
+        elif not -limit <= numbers[column] <= limit:  # false for nan and inf too
+            error(column, f"{text} 不是有效的{column}")
+            numbers[column] = float("nan")
+    lat, lng = numbers["纬度"], numbers["经度"]
+    if crs is None or lat != lat or lng != lng:
+        return None
+    if crs != "wgs84":
+        lat, lng = (round(v, 7) for v in coords.convert(lat, lng, crs, "wgs84"))
+    return {"lat": lat, "lng": lng}
+
+
+def _hours(text: str, error) -> list[str]:  # noqa: ANN001
+    lines = [" ".join(part.split()) for part in _HOURS_SPLIT.split(text) if part.strip()]
+    lines = ["mon-sun 00:00-24:00" if line in ALL_DAY else line for line in lines]
+    if not lines:
+        error("开放时间", "不能为空（例如 mon-fri 09:00-18:00；全天开放写 mon-sun 00:00-24:00）")
+    for line in lines:
+        try:
+            parse_line(line)
+        except ValueError:
+            error(
+                "开放时间",
+                f"“{line}”不是开放时间（例如 mon-fri 09:00-18:00 或 sun closed，多行用分号分隔）",
+            )
+    return lines
+
+
+def _amenities(terms: dict[str, Term], text: str, error) -> list[str]:  # noqa: ANN001
+    keys = []
+    for item in _LIST_SPLIT.split(text):
+        if not item:
+            continue
+        key = next((k for k, t in terms.items() if item in (k, t.label)), None)
+        if key is None:
+            labels = "、".join(t.label for t in terms.values())
+            error("服务设施", f"“{item}”不是服务设施（可选：{labels}）")
+        elif key not in keys:
+            keys.append(key)
+    return keys
+
+
+# --- applying and exporting ------------------------------------------------------------------
+
+
+def apply_import(content_root: Path, plan: ImportPlan, author: str) -> ImportResult:
+    """Write a plan that has no errors; rows changed by someone since the plan are skipped."""
+    if plan.has_errors:
+        raise LedgerError(f"台账有 {plan.count('error')} 行错误，没有写入任何内容")
+    result = ImportResult()
+    for row in plan.rows:
+        if row.action == "unchanged":
+            result.unchanged.append(row.slug)
+            continue
+        try:
+            writer.save(content_root, "stations", row.slug, row.text, row.expected, author)
+        except writer.Conflict as exc:
+            if exc.current_text == row.text:  # this same plan was applied already
+                result.unchanged.append(row.slug)
+            else:
+                result.conflicts.append(row.describe(plan.new_status))
+            continue
+        (result.created if row.action == "create" else result.updated).append(row.slug)
+    return result
+
+
+def export_ledger(content: Content, fmt: str) -> bytes:
+    """Return every station (any status) as a ledger file (``xlsx`` or ``csv``) in WGS-84."""
+    site = content.site
+    order = {key: i for i, key in enumerate(site.streets)}
+    stations = sorted(
+        content.entries.get("stations", {}).values(),
+        key=lambda s: (order.get(s.street, len(order)), s.name, s.slug),
+    )
+    rows = []
+    for s in stations:
+        label = site.station_types.get(s.type)
+        street = site.streets.get(s.street)
+        rows.append(
+            [
+                s.name,
+                label.label if label else s.type,
+                street.label if street else s.street,
+                s.address,
+                s.location.lng,
+                s.location.lat,
+                CRS_LABELS["wgs84"],
+                "; ".join(s.hours),
+                s.phone,
+                "、".join(
+                    site.amenities[a].label if a in site.amenities else a for a in s.amenities
+                ),
+            ]
+        )
+    if fmt == "csv":
+        return _csv(rows)
+    if fmt == "xlsx":
+        return _xlsx(rows)
+    raise ValueError(f"unknown ledger format {fmt!r} (xlsx or csv)")
+
+
+def _csv(rows: list[list]) -> bytes:
+    out = io.StringIO(newline="")
+    table = csv.writer(out, lineterminator="\r\n")
+    table.writerow(COLUMNS)
+    for row in rows:
+        table.writerow(
+            [
+                repr(v) if isinstance(v, float) else "'" + v if v.startswith(FORMULA_START) else v
+                for v in row
+            ]
+        )
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")  # the BOM tells Excel it is UTF-8
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "服务阵地台账"
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # a name starting with "=" is text, never a formula
+                cell.data_type = "s"
+    for letter, width in zip("ABCDEFGHIJ", (28, 12, 12, 40, 12, 12, 9, 36, 16, 36), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+__all__ = [
+    "COLUMNS",
+    "ImportPlan",
+    "ImportResult",
+    "LedgerError",
+    "LedgerRow",
+    "RowPlan",
+    "apply_import",
+    "export_ledger",
+    "normalize_crs",
+    "plan_import",
+    "read_ledger",
+    "slug_from_name",
+]

@@ -1,0 +1,44 @@
+"""A small accessible SVG bar chart, drawn at build time (no chart library, no script)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+ROW = 26  # pixels per bar
+LABEL_W = 112
+BAR_W = 180
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    css_class: str = ""
+
+
+def bar_chart(title: str, bars: list[Bar], chart_id: str) -> str:
+    """Return an SVG with role="img", a <title> and a <desc> that states every number."""
+    top = max((b.value for b in bars), default=0) or 1
+    height = ROW * len(bars) + 4
+    width = LABEL_W + BAR_W + 48
+    desc = "；".join(f"{b.label} {b.value} 个" for b in bars) + "。"
+    parts = [
+        f'<svg class="bar-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
+        f' width="{width}" height="{height}" role="img"'
+        f' aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+    ]
+    for i, bar in enumerate(bars):
+        y = i * ROW + 2
+        w = round(BAR_W * bar.value / top, 1)
+        css = f"bar {escape(bar.css_class)}".strip()
+        parts.append(
+            f'<text class="bar-label" x="{LABEL_W - 6}" y="{y + 17}" text-anchor="end">'
+            f"{escape(bar.label)}</text>"
+            f'<rect class="{css}" x="{LABEL_W}" y="{y + 4}" width="{w}" height="{ROW - 8}"/>'
+            f'<text class="bar-value" x="{LABEL_W + w + 6}" y="{y + 17}">{bar.value}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

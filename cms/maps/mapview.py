@@ -1,0 +1,133 @@
+"""folium maps rendered for a static, CSP-friendly page: a div, an external script, vendored files.
+
+folium normally writes a whole HTML document with inline scripts and CDN links. Here only its
+map script is kept (served as a separate .js file), element ids are fixed so two builds give the
+same bytes, and the libraries it asks for are mapped to the vendored copies (jQuery, Bootstrap
+and Font Awesome are never loaded). Station markers for the overview come from the GeoJSON in the
+browser, never one folium Marker per station.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html import escape
+
+import folium
+from branca.element import Element
+from folium.elements import JSCSSMixin
+from folium.plugins import MarkerCluster
+
+from ..content.model import Site, Station
+from .coords import convert
+from .icons import glyph
+from .tiles import Tiles
+from .vendor import vendor_path
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A rendered map: its container markup, its script and the vendored files it needs."""
+
+    var: str  # global JavaScript variable holding the L.map
+    html: str
+    script: str
+    js: tuple[str, ...]
+    css: tuple[str, ...]
+
+
+def js_name(key: str) -> str:
+    """Return a vocabulary key as part of a JavaScript identifier."""
+    return "".join(c if c.isalnum() else "_" for c in key)
+
+
+def layer_var(key: str) -> str:
+    """Return the variable name of a station type's layer on the overview map."""
+    return f"feature_group_type_{js_name(key)}"
+
+
+def overview_map(
+    site: Site, tiles: Tiles, name: str = "stations", controls: bool = True
+) -> MapView:
+    """Return the all-stations map: tiles, one cluster, a toggle layer per type; no markers."""
+    lat, lng = convert(site.map.center_lat, site.map.center_lng, "wgs84", tiles.crs)
+    m = _base(name, tiles, (lat, lng), site.map.zoom)
+    cluster = MarkerCluster(
+        control=False,
+        options={"showCoverageOnHover": False, "chunkedLoading": True, "maxClusterRadius": 50},
+    )
+    _fix(cluster, f"{name}_cluster").add_to(m)
+    if controls:
+        for key, term in site.station_types.items():
+            label = f'<span class="layer-swatch c-type-{escape(key)}"></span>{escape(term.label)}'
+            group = folium.FeatureGroup(name=label, overlay=True, show=True)
+            group._id = f"type_{js_name(key)}"  # → layer_var(key)
+            group.add_to(m)
+        _fix(folium.LayerControl(position="topright", collapsed=True), f"{name}_layers").add_to(m)
+    return _render(m)
+
+
+def station_map(site: Site, tiles: Tiles, station: Station) -> MapView:
+    """Return the small map of one station, with its marker."""
+    lat, lng = convert(station.location.lat, station.location.lng, "wgs84", tiles.crs)
+    m = _base("station", tiles, (lat, lng), 16)
+    icon = folium.DivIcon(
+        html=escape(glyph(site, station.type)),
+        icon_size=(32, 32),
+        icon_anchor=(16, 16),
+        class_name=f"pin c-type-{escape(station.type)}",
+    )
+    marker = folium.Marker(
+        (lat, lng), icon=_fix(icon, "station"), title=station.name, alt=station.name
+    )
+    _fix(marker, "station").add_to(m)
+    return _render(m)
+
+
+def _base(name: str, tiles: Tiles, center: tuple[float, float], zoom: int) -> folium.Map:
+    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True)
+    _fix(m, name)
+    for index, url in enumerate(tiles.urls):
+        layer = folium.TileLayer(
+            url,
+            attr=tiles.attribution,  # Leaflet shows an attribution once however often given
+            subdomains=tiles.subdomains,
+            max_zoom=tiles.max_zoom,
+            name=f"tiles{index}",
+            control=False,
+            overlay=index > 0,
+        )
+        _fix(layer, f"{name}_{index}").add_to(m)
+    return m
+
+
+def _fix(element: Element, name: str) -> Element:
+    """Give an element a fixed id (folium draws random ones) and return it."""
+    element._id = name
+    return element
+
+
+def _walk(element: Element) -> Iterator[Element]:
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)
+
+
+def _render(m: folium.Map) -> MapView:
+    figure = m.get_root()
+    for index, element in enumerate(_walk(figure)):
+        if len(element._id) == 32:  # still folium's random hex id
+            element._id = f"e{index}"
+    js: list[str] = []
+    css: list[str] = []
+    for element in _walk(m):
+        if isinstance(element, JSCSSMixin):
+            for wanted, found in ((element.default_js, js), (element.default_css, css)):
+                for resource, _url in wanted:
+                    path = vendor_path(resource)
+                    if path and path not in found:
+                        found.append(path)
+    figure.render()
+    script = "\n".join(line.strip() for line in figure.script.render().splitlines() if line.strip())
+    html = f'<div class="folium-map" id="{m.get_name()}"></div>'
+    return MapView(m.get_name(), html, script + "\n", tuple(js), tuple(css))

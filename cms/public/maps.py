@@ -1,0 +1,119 @@
+"""What the map pages show, built once per app: folium map views, map data, charts, QR codes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from ..content.model import Station
+from ..maps.chart import Bar, bar_chart
+from ..maps.icons import glyph
+from ..maps.mapview import MapView, layer_var, overview_map, station_map
+from ..maps.navigation import NavLink, navigation_links
+from ..maps.points import compact_stations
+from ..maps.qr import qr_svg
+from ..maps.tiles import Tiles, tiles_for
+from .data import SiteData
+from .urls import entry_path
+
+
+class StationMaps:
+    """Map views and map data for one SiteData, each made on first use."""
+
+    def __init__(self, data: SiteData):
+        self.data = data
+        self.site = data.site
+        self._cache: dict[str, Any] = {}
+
+    def _once(self, key: str, make):  # noqa: ANN001, ANN202 - a small memo
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    @property
+    def tiles(self) -> Tiles:
+        return self._once("tiles", lambda: tiles_for(self.site.map))
+
+    def overview(self) -> MapView:
+        """Return the /stations/ map (clustered, a layer toggle per type)."""
+        return self._once("overview", lambda: overview_map(self.site, self.tiles))
+
+    def teaser(self) -> MapView:
+        """Return the home page's small map."""
+        return self._once("teaser", lambda: overview_map(self.site, self.tiles, "teaser", False))
+
+    def station(self, station: Station) -> MapView:
+        """Return one station's small map."""
+        return station_map(self.site, self.tiles, station)
+
+    def compact(self) -> bytes:
+        """Return the compact map data for every live station."""
+        return self._once(
+            "compact", lambda: compact_stations(self.site, self.tiles, self.data.stations)
+        )
+
+    def navigation(self, station: Station) -> list[NavLink]:
+        """Return the AMap, Baidu and Tencent links to a station."""
+        src = urlsplit(self.site.base_url).hostname or "yizhan"
+        return navigation_links(station.name, station.location.lat, station.location.lng, src)
+
+    def qr(self, station: Station, scale: int = 4) -> str:
+        """Return the QR code (SVG) of a station page's public address."""
+        return qr_svg(self.site.url(entry_path(station)), f"{station.name}的二维码", scale)
+
+    def charts(self) -> dict[str, str]:
+        """Return the at-a-glance charts: stations by type and by street."""
+
+        def make() -> dict[str, str]:
+            by_type = [
+                Bar(term.label, len(self.data.stations_by_type.get(key, [])), f"c-type-{key}")
+                for key, term in self.site.station_types.items()
+                if self.data.stations_by_type.get(key)
+            ]
+            by_street = [
+                Bar(term.label, len(self.data.stations_by_street.get(key, [])))
+                for key, term in self.site.streets.items()
+                if self.data.stations_by_street.get(key)
+            ]
+            return {
+                "type": bar_chart("各类型服务阵地数量", by_type, "chart-type"),
+                "street": bar_chart("各街道服务阵地数量", by_street, "chart-street"),
+            }
+
+        return self._once("charts", make)
+
+    def config(self, data_url: str, stations_url: str) -> str:
+        """Return the page's map configuration as JSON for a script element (no code)."""
+        site = self.site
+
+        def terms(vocabulary) -> list[dict[str, str]]:  # noqa: ANN001
+            return [{"key": k, "label": t.label} for k, t in vocabulary.items()]
+
+        doc = {
+            "data": data_url,
+            "stations": stations_url,
+            "timezone": site.timezone,
+            "crs": self.tiles.crs,
+            "center": [site.map.center_lat, site.map.center_lng],
+            "types": [
+                {"key": k, "label": t.label, "glyph": glyph(site, k), "layer": layer_var(k)}
+                for k, t in site.station_types.items()
+            ],
+            "streets": terms(site.streets),
+            "amenities": terms(site.amenities),
+            "access": terms(site.access),
+        }
+        text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def current() -> StationMaps:
+    """Return the StationMaps of the running app, made once per SiteData."""
+    data = current_app.extensions["yizhan"]
+    maps = current_app.extensions.get("yizhan.maps")
+    if maps is None or maps.data is not data:
+        maps = current_app.extensions["yizhan.maps"] = StationMaps(data)
+    return maps

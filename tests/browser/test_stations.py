@@ -1,0 +1,228 @@
+"""The station finder on a phone: near me, filters, shared links, popups, no location, no JS.
+
+Geolocation is granted at fixed points in Longgang. The test network has no internet, so map
+tile requests are aborted at once: everything here must work without tiles anyway.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import contextmanager
+
+import pytest
+
+from cms.content.hours import open_state, parse_hours
+from cms.maps.distance import haversine_m
+from tests.conftest import SHANGHAI
+
+BANTIAN = (22.64010, 114.05510)
+LONGCHENG = (22.71800, 114.25100)
+
+
+@pytest.fixture(scope="module")
+def features(demo_site) -> list[dict]:
+    return json.loads((demo_site / "api/v1/stations.geojson").read_text())["features"]
+
+
+@contextmanager
+def phone(browser, server, point=None, javascript=True):
+    """A 390×844 Chromium page; location granted at ``point`` (refused when None)."""
+    options = {
+        "viewport": {"width": 390, "height": 844},
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+        "java_script_enabled": javascript,
+    }
+    if point:
+        options.update(
+            geolocation={"latitude": point[0], "longitude": point[1]}, permissions=["geolocation"]
+        )
+    context = browser.new_context(**options)
+    local = re.compile(r"^" + re.escape(server.url) + r"/")
+    context.route(lambda url: not local.match(url), lambda route: route.abort())
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def open_finder(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("#finder[data-ready]")
+
+
+def form(page):
+    return page.locator("#filter-form")
+
+
+def listed(page) -> list[str]:
+    return page.locator("#results .result").evaluate_all("els => els.map(e => e.dataset.slug)")
+
+
+def distance(feature: dict, point: tuple[float, float]) -> float:
+    lng, lat = feature["geometry"]["coordinates"]
+    return haversine_m(point[0], point[1], lat, lng)
+
+
+@pytest.mark.parametrize("point", [BANTIAN, LONGCHENG])
+def test_near_me_lists_the_20_nearest_in_true_distance_order(browser, demo_server, features, point):
+    with phone(browser, demo_server, point) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        page.get_by_role("button", name="附近的驿站").click()
+        page.wait_for_selector("#results .result-distance")
+        slugs = listed(page)
+        by_slug = {f["id"]: f for f in features}
+        got = [distance(by_slug[s], point) for s in slugs]
+        expected = sorted(distance(f, point) for f in features)[:20]
+        assert len(slugs) == 20
+        assert got == sorted(got)
+        assert got == pytest.approx(expected, abs=0.01)
+        # Metres and walking minutes at 4.5 km/h are shown for the first one.
+        first = page.locator("#results .result-distance").first.inner_text()
+        metres = round(got[0])
+        assert first.startswith(f"{metres} 米" if metres < 1000 else f"{got[0] / 1000:.1f} 公里")
+        assert "步行约" in first
+        assert page.evaluate("location.hash").startswith("#near=")
+
+
+def expected_matches(features, types=None, amenities=(), street=None, open_at=None):
+    out = []
+    for f in features:
+        p = f["properties"]
+        if types and p["type"] not in types:
+            continue
+        if not set(amenities) <= set(p["amenities"]):
+            continue
+        if street and p["street"] != street:
+            continue
+        if open_at and open_state(parse_hours(p["hours"]), open_at) == "closed":
+            continue
+        out.append(f["id"])
+    return set(out)
+
+
+def test_filters_narrow_the_list_and_the_map(browser, demo_server, features):
+    with phone(browser, demo_server) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        page.locator("#filters summary").click()
+        for label in ("职工之家", "爱心妈妈小屋", "律师驻点", "职工文化宫"):
+            form(page).get_by_label(label, exact=True).uncheck()  # leaves 爱心驿站
+        form(page).get_by_label("充电", exact=True).check()
+        form(page).get_by_label("热饭", exact=True).check()
+        want = expected_matches(features, {"care-station"}, ("charging", "food-heating"))
+        assert 0 < len(want) < len(features)
+        assert set(listed(page)) == want
+        assert page.locator("#result-count").inner_text().startswith(f"符合条件的共 {len(want)} 个")
+        page.locator("select[name=street]").select_option("bantian")
+        want = expected_matches(features, {"care-station"}, ("charging", "food-heating"), "bantian")
+        assert set(listed(page)) == want
+        hash_ = page.evaluate("location.hash")
+        assert "type=care-station" in hash_ and "amenity=" in hash_ and "street=bantian" in hash_
+
+
+def test_open_now_filter_uses_shanghai_time(browser, demo_server, features):
+    import datetime as dt
+
+    moment = dt.datetime(2026, 11, 25, 3, 0, tzinfo=SHANGHAI)  # a Wednesday, 03:00
+    with phone(browser, demo_server) as page:
+        page.clock.set_fixed_time(moment)
+        open_finder(page, demo_server.url + "/stations/")
+        page.locator("#filters summary").click()
+        form(page).get_by_label("只看营业中").check()
+        want = expected_matches(features, open_at=moment)
+        assert 0 < len(want) < len(features)
+        assert set(listed(page)) == want
+        assert set(page.locator("#results .result-state").all_inner_texts()) <= {
+            "营业中",
+            "即将关闭",
+        }
+
+
+def test_reloading_the_url_restores_the_view(browser, demo_server):
+    with phone(browser, demo_server, BANTIAN) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        page.get_by_role("button", name="附近的驿站").click()
+        page.wait_for_selector("#results .result-distance")
+        page.locator("#filters summary").click()
+        form(page).get_by_label("饮水", exact=True).check()
+        before, url = listed(page), page.url
+        assert "near=22.64010,114.05510" in url and "amenity=water" in url
+    with phone(browser, demo_server) as page:  # a fresh reader opening the shared link
+        open_finder(page, url)
+        assert listed(page) == before
+        assert form(page).get_by_label("饮水", exact=True).is_checked()
+        assert page.locator("#results .result-distance").count() == len(before)
+
+
+def test_a_list_tap_opens_the_right_popup(browser, demo_server):
+    with phone(browser, demo_server, LONGCHENG) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        page.get_by_role("button", name="附近的驿站").click()
+        page.wait_for_selector("#results .result-distance")
+        item = page.locator("#results .result").nth(2)
+        name = item.locator(".result-name").inner_text()
+        item.locator(".result-main").click()
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert popup.locator(".popup-name").inner_text() == name
+        assert "is-active" in item.get_attribute("class")
+
+
+def test_a_marker_tap_highlights_its_list_item(browser, demo_server, features):
+    with phone(browser, demo_server, LONGCHENG) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        page.get_by_role("button", name="附近的驿站").click()
+        page.wait_for_selector("#results .result-distance")
+        slug = listed(page)[4]
+        feature = next(f for f in features if f["id"] == slug)
+        lng, lat = feature["geometry"]["coordinates"]
+        # Zoom in until its marker stands alone, as a reader would, then tap it.
+        page.evaluate("p => map_stations.setView(p, 19, {animate: false})", [lat, lng])
+        pin = page.locator(f".leaflet-marker-icon.pin[title='{feature['properties']['name']}']")
+        pin.click()
+        active = page.locator("#results .result.is-active")
+        assert active.evaluate_all("els => els.map(e => e.dataset.slug)") == [slug]
+        assert (
+            page.locator(".leaflet-popup-content .popup-name").inner_text()
+            == (feature["properties"]["name"])
+        )
+
+
+def test_refused_location_shows_the_message_and_the_street_picker(browser, demo_server, features):
+    with phone(browser, demo_server) as page:  # no geolocation permission
+        open_finder(page, demo_server.url + "/stations/")
+        page.get_by_role("button", name="附近的驿站").click()
+        picker = page.locator("#street-picker")
+        picker.wait_for(state="visible")
+        assert "选择所在街道" in page.locator("#finder-status").inner_text()
+        picker.get_by_role("button", name="南湾街道").click()
+        assert set(listed(page)) == expected_matches(features, street="nanwan")
+        assert "street=nanwan" in page.evaluate("location.hash")
+
+
+def test_without_javascript_street_lists_reach_every_station(browser, demo_server, features):
+    with phone(browser, demo_server, javascript=False) as page:
+        page.goto(demo_server.url + "/stations/")
+        assert not page.locator("#finder").is_visible()
+        streets = page.locator("nav[aria-labelledby=by-street] a").evaluate_all(
+            "els => els.map(e => e.href)"
+        )
+        reached = set()
+        for href in streets:
+            page.goto(href)
+            links = page.locator("main .station-row > a").evaluate_all(
+                "els => els.map(e => e.getAttribute('href'))"
+            )
+            reached |= {link.rstrip("/").rsplit("/", 1)[-1] for link in links}
+        assert reached == {f["id"] for f in features}
+
+
+def test_home_lists_the_3_nearest(browser, demo_server, features):
+    with phone(browser, demo_server, BANTIAN) as page:
+        open_finder(page, demo_server.url + "/")
+        page.get_by_role("button", name="附近的驿站").click()
+        page.wait_for_selector("#results .result-distance")
+        nearest = sorted(features, key=lambda f: distance(f, BANTIAN))[:3]
+        assert listed(page) == [f["id"] for f in nearest]

@@ -1,0 +1,115 @@
+/* Opening hours and "open now", the same rules as cms/content/hours.py (tested against it).
+   A line is "<days> <times>": "mon-fri 08:30-12:00,14:00-18:00", "sun closed",
+   "mon-sun 00:00-24:00"; an end at or before the start runs past midnight (22:00-06:00);
+   later lines override earlier ones for the days they name. Works in browsers and in Node. */
+(function (root, factory) {
+  if (typeof module === 'object' && module.exports) module.exports = factory();
+  else root.YizhanHours = factory();
+})(this, function () {
+  'use strict';
+  var DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  var CLOSING_SOON = 30;
+  var RANGE = /^([01]\d|2[0-4]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/;
+  var LABELS = { open: '营业中', closing: '即将关闭', closed: '已关闭' };
+  var WEEKDAY = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
+
+  function parseDays(text) {
+    var days = [];
+    text.split(',').forEach(function (chunk) {
+      var bits = chunk.split('-');
+      var a = DAYS.indexOf(bits[0]);
+      var b = bits.length > 1 ? DAYS.indexOf(bits[1]) : a;
+      if (a < 0 || b < 0 || bits.length > 2) throw new Error(chunk + ' is not a day or day range');
+      for (var i = 0; i <= (b - a + 7) % 7; i++) {
+        if (days.indexOf((a + i) % 7) < 0) days.push((a + i) % 7);
+      }
+    });
+    return days;
+  }
+
+  function parseLine(line) {
+    var parts = String(line).trim().split(/\s+/);
+    if (parts.length !== 2) throw new Error(line + " must be '<days> <times>'");
+    var rule = { days: parseDays(parts[0]), ranges: [] };
+    if (parts[1] === 'closed') return rule;
+    parts[1].split(',').forEach(function (chunk) {
+      var m = RANGE.exec(chunk);
+      if (!m) throw new Error(chunk + ' is not a time range');
+      var start = +m[1] * 60 + +m[2];
+      var end = +m[3] * 60 + +m[4];
+      if (start > 1440 || end > 1440 || start === 1440) throw new Error(chunk + ' is past 24:00');
+      rule.ranges.push([start, start === 0 && end === 0 ? 1440 : end]);
+    });
+    return rule;
+  }
+
+  function parseHours(lines) {
+    return lines.map(parseLine);
+  }
+
+  function weekTable(rules) {
+    var table = [[], [], [], [], [], [], []];
+    rules.forEach(function (rule) {
+      rule.days.forEach(function (day) { table[day] = rule.ranges; });
+    });
+    return table;
+  }
+
+  function carry(table, day, depth) {
+    if (depth >= 7) return 0;
+    for (var i = 0; i < table[day].length; i++) {
+      var r = table[day][i];
+      if (r[0] === 0) return r[1] + (r[1] === 1440 ? carry(table, (day + 1) % 7, depth + 1) : 0);
+    }
+    return 0;
+  }
+
+  function minutesLeft(table, day, minute) {
+    var i, r;
+    for (i = 0; i < table[day].length; i++) {
+      r = table[day][i];
+      if (r[1] > r[0] && r[0] <= minute && minute < r[1]) {
+        var left = r[1] - minute;
+        return r[1] === 1440 ? left + carry(table, (day + 1) % 7, 0) : left;
+      }
+      if (r[1] <= r[0] && minute >= r[0]) return 1440 - minute + r[1];
+    }
+    var before = table[(day + 6) % 7];
+    for (i = 0; i < before.length; i++) {
+      r = before[i];
+      if (r[1] <= r[0] && minute < r[1]) return r[1] - minute;
+    }
+    return null;
+  }
+
+  /* day: 0 = Monday; minute: minutes since local midnight. */
+  function openState(rules, day, minute) {
+    var left = minutesLeft(weekTable(rules), day, minute);
+    if (left === null) return 'closed';
+    return left <= CLOSING_SOON ? 'closing' : 'open';
+  }
+
+  var formats = {};
+  /* The weekday (0 = Monday) and minute of the day of an instant in a time zone. */
+  function localTime(date, timeZone) {
+    var zone = timeZone || 'Asia/Shanghai';
+    if (!formats[zone]) {
+      formats[zone] = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
+      });
+    }
+    var parts = {};
+    formats[zone].formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
+    return { day: WEEKDAY[parts.weekday], minute: (+parts.hour % 24) * 60 + +parts.minute };
+  }
+
+  function stateAt(lines, date, timeZone) {
+    var t = localTime(date, timeZone);
+    return openState(parseHours(lines), t.day, t.minute);
+  }
+
+  return {
+    parseLine: parseLine, parseHours: parseHours, openState: openState,
+    localTime: localTime, stateAt: stateAt, LABELS: LABELS
+  };
+});

@@ -1,0 +1,409 @@
+/* The station finder: map markers, a list kept in step with the map, filters, "near me".
+   Data: the compact JSON named in #finder-config (never one folium Marker per station).
+   State lives in the URL hash (type, amenity, street, open, access, near) so a shared link
+   shows the same view. The list, filters and near-me work even when map tiles do not load. */
+(function () {
+  'use strict';
+  var root = document.getElementById('finder');
+  var configEl = document.getElementById('finder-config');
+  if (!root || !configEl || !window.YizhanHours || !window.YizhanGeo) return;
+  var H = window.YizhanHours;
+  var G = window.YizhanGeo;
+  var config = JSON.parse(configEl.textContent);
+  var teaser = root.dataset.mode === 'teaser';
+  var PAGE = 50;
+  var NEAREST = teaser ? 3 : 20;
+
+  performance.mark('yizhan:map'); // the folium script has run: the map pans and zooms
+  var mapEl = root.querySelector('.folium-map');
+  var map = mapEl && window.L ? window[mapEl.id] : null; // made by the folium script
+  var cluster = map ? window['marker_cluster_' + mapEl.id.replace(/^map_/, '') + '_cluster'] : null;
+  var form = document.getElementById('filter-form');
+  var list = document.getElementById('results');
+  var count = document.getElementById('result-count');
+  var more = document.getElementById('more');
+  var status = document.getElementById('finder-status');
+  var picker = document.getElementById('street-picker');
+  var nearButton = document.getElementById('near-me');
+
+  var labels = {};
+  ['types', 'streets', 'amenities', 'access'].forEach(function (name) {
+    labels[name] = {};
+    config[name].forEach(function (t) { labels[name][t.key] = t; });
+  });
+  var allTypes = config.types.map(function (t) { return t.key; });
+
+  var state = { types: allTypes.slice(), amenities: [], street: '', open: false, access: '',
+    near: null };
+  var stations = [];
+  var hours = [];
+  var shown = PAGE;
+  var you = null;
+  var syncingLayers = false;
+
+  function setStatus(text) { if (status) status.textContent = text; }
+
+  /* ---- URL hash ---- */
+  function readHash() {
+    var params = new URLSearchParams(location.hash.replace(/^#/, ''));
+    var list = function (name) {
+      return params.get(name) ? params.get(name).split(',').filter(Boolean) : [];
+    };
+    state.types = params.has('type') ? list('type').filter(function (k) {
+      return allTypes.indexOf(k) >= 0;
+    }) : allTypes.slice();
+    state.amenities = list('amenity').filter(function (k) { return k in labels.amenities; });
+    state.street = params.get('street') in labels.streets ? params.get('street') : '';
+    state.access = params.get('access') in labels.access ? params.get('access') : '';
+    state.open = params.get('open') === '1';
+    var near = list('near').map(Number);
+    state.near = near.length === 2 && isFinite(near[0]) && isFinite(near[1]) ? near : null;
+  }
+
+  function writeHash() {
+    var parts = [];
+    if (state.near) parts.push('near=' + state.near[0].toFixed(5) + ',' + state.near[1].toFixed(5));
+    if (state.types.length !== allTypes.length) parts.push('type=' + state.types.join(','));
+    if (state.amenities.length) parts.push('amenity=' + state.amenities.join(','));
+    if (state.street) parts.push('street=' + state.street);
+    if (state.open) parts.push('open=1');
+    if (state.access) parts.push('access=' + state.access);
+    var url = location.pathname + location.search + (parts.length ? '#' + parts.join('&') : '');
+    if (url !== location.pathname + location.search + location.hash) {
+      history.replaceState(null, '', url);
+    }
+  }
+
+  /* ---- form ⇄ state ---- */
+  function stateToForm() {
+    if (!form) return;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.name === 'type') el.checked = state.types.indexOf(el.value) >= 0;
+      if (el.name === 'amenity') el.checked = state.amenities.indexOf(el.value) >= 0;
+      if (el.name === 'street') el.value = state.street;
+      if (el.name === 'access') el.value = state.access;
+      if (el.name === 'open') el.checked = state.open;
+    });
+    var filtered = state.types.length !== allTypes.length || state.amenities.length ||
+      state.street || state.access || state.open;
+    if (filtered) document.getElementById('filters').open = true;
+  }
+
+  function formToState() {
+    var checked = function (name) {
+      return Array.prototype.filter.call(form.elements, function (el) {
+        return el.name === name && el.checked;
+      }).map(function (el) { return el.value; });
+    };
+    state.types = checked('type');
+    state.amenities = checked('amenity');
+    state.street = form.elements.street.value;
+    state.access = form.elements.access.value;
+    state.open = form.elements.open.checked;
+  }
+
+  /* ---- data ---- */
+  function undelta(values) {
+    var out = new Array(values.length), sum = 0;
+    for (var i = 0; i < values.length; i++) { sum += values[i]; out[i] = sum / 1e6; }
+    return out;
+  }
+
+  function load(doc) {
+    var c = doc.columns;
+    hours = doc.hours.map(function (lines) {
+      try { return H.parseHours(lines); } catch (e) { return []; }
+    });
+    var lat = undelta(c.lat), lng = undelta(c.lng);
+    var mapLat = c.map_lat ? undelta(c.map_lat) : lat, mapLng = c.map_lng ? undelta(c.map_lng) : lng;
+    stations = new Array(doc.count);
+    for (var i = 0; i < doc.count; i++) {
+      stations[i] = {
+        slug: c.slug[i], name: c.name[i], type: doc.types[c.type[i]] || '',
+        street: doc.streets[c.street[i]] || '', lat: lat[i], lng: lng[i],
+        mapLat: mapLat[i], mapLng: mapLng[i], mask: c.amenities[i],
+        access: doc.access[c.access[i]] || '', hours: c.hours[i]
+      };
+    }
+    var bits = {};
+    doc.amenities.forEach(function (key, i) { bits[key] = 1 << i; });
+    labels.bits = bits;
+  }
+
+  function openStates() {
+    var t = H.localTime(new Date(), config.timezone);
+    return hours.map(function (rules) { return H.openState(rules, t.day, t.minute); });
+  }
+
+  function matching(states) {
+    var need = 0;
+    state.amenities.forEach(function (k) { need |= labels.bits[k] || 0; });
+    return stations.filter(function (s) {
+      return state.types.indexOf(s.type) >= 0 &&
+        (!state.street || s.street === state.street) &&
+        (!state.access || s.access === state.access) &&
+        (s.mask & need) === need &&
+        (!state.open || states[s.hours] !== 'closed');
+    });
+  }
+
+  /* ---- map ---- */
+  var icons = {};
+  function icon(type) {
+    if (!icons[type]) {
+      var t = labels.types[type] || { glyph: '站' };
+      icons[type] = L.divIcon({ className: 'pin c-type-' + type, html: escapeHtml(t.glyph),
+        iconSize: [30, 30], iconAnchor: [15, 15], popupAnchor: [0, -14] });
+    }
+    return icons[type];
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; });
+  }
+
+  function marker(s) {
+    if (!s.marker) {
+      s.marker = L.marker([s.mapLat, s.mapLng], { icon: icon(s.type), title: s.name, alt: s.name });
+      s.marker.bindPopup(function () { return popup(s); }, { maxWidth: 260 });
+      s.marker.on('click', function () { highlight(s.slug, true); });
+    }
+    return s.marker;
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function url(s) { return config.stations + encodeURIComponent(s.slug) + '/'; }
+
+  function popup(s) {
+    var box = el('div', 'popup');
+    var title = el('a', 'popup-name', s.name);
+    title.href = url(s);
+    box.appendChild(title);
+    box.appendChild(el('p', 'popup-meta', typeLabel(s) + ' · ' + streetLabel(s)));
+    var st = s.state || 'closed';
+    box.appendChild(el('p', 'result-state state-' + st, H.LABELS[st]));
+    if (s.dist !== undefined && state.near) box.appendChild(el('p', 'popup-distance', G.describe(s.dist)));
+    var go = el('a', 'popup-go', '详情与导航');
+    go.href = url(s);
+    box.appendChild(go);
+    return box;
+  }
+
+  function typeLabel(s) { return (labels.types[s.type] || { label: s.type }).label; }
+  function streetLabel(s) { return (labels.streets[s.street] || { label: s.street }).label; }
+
+  function drawMarkers(items) {
+    if (!cluster) return;
+    cluster.clearLayers();
+    cluster.addLayers(items.map(marker));
+  }
+
+  function drawYou() {
+    if (!map) return;
+    if (you) { map.removeLayer(you); you = null; }
+    if (!state.near) return;
+    var p = config.crs === 'gcj02' ? G.wgs84ToGcj02(state.near[0], state.near[1]) : state.near;
+    you = L.circleMarker(p, { radius: 9, className: 'you-are-here', weight: 3 }).addTo(map);
+    you.bindTooltip('您的位置');
+  }
+
+  function fit(items) {
+    if (!map || !items.length) return;
+    var points = items.map(function (s) { return [s.mapLat, s.mapLng]; });
+    if (you) points.push(you.getLatLng());
+    map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 16 });
+  }
+
+  /* ---- list ---- */
+  function item(s) {
+    var li = el('li', 'result');
+    li.dataset.slug = s.slug;
+    var main = teaser ? el('a', 'result-main') : el('button', 'result-main');
+    if (teaser) main.href = url(s); else main.type = 'button';
+    main.appendChild(el('span', 'result-name', s.name));
+    main.appendChild(el('span', 'result-meta', typeLabel(s) + ' · ' + streetLabel(s)));
+    var line = el('span', 'result-line');
+    line.appendChild(el('span', 'result-state state-' + s.state, H.LABELS[s.state]));
+    if (state.near) line.appendChild(el('span', 'result-distance', G.describe(s.dist)));
+    main.appendChild(line);
+    li.appendChild(main);
+    if (!teaser) {
+      var link = el('a', 'result-link', '详情');
+      link.href = url(s);
+      link.setAttribute('aria-label', s.name + '：详情与导航');
+      li.appendChild(link);
+      main.addEventListener('click', function () { show(s); });
+    }
+    return li;
+  }
+
+  function show(s) {
+    highlight(s.slug, false);
+    if (!map || !cluster) return;
+    mapEl.scrollIntoView({ block: 'nearest' });
+    cluster.zoomToShowLayer(marker(s), function () { marker(s).openPopup(); });
+  }
+
+  function highlight(slug, scroll) {
+    if (!list) return;
+    var items = list.querySelectorAll('.result');
+    for (var i = 0; i < items.length; i++) {
+      var on = items[i].dataset.slug === slug;
+      items[i].classList.toggle('is-active', on);
+      if (on && scroll) items[i].scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  /* The ``limit`` nearest of ``items``, closest first: one pass, no sort of thousands. */
+  function nearest(items, limit) {
+    var best = [];
+    var lat = state.near[0], lng = state.near[1];
+    for (var i = 0; i < items.length; i++) {
+      var s = items[i];
+      s.dist = G.haversine(lat, lng, s.lat, s.lng);
+      if (best.length === limit && s.dist >= best[limit - 1].dist) continue;
+      var at = best.length;
+      while (at > 0 && best[at - 1].dist > s.dist) at--;
+      best.splice(at, 0, s);
+      if (best.length > limit) best.pop();
+    }
+    return best;
+  }
+
+  var current = [];
+  function render() {
+    var states = openStates();
+    var items = matching(states);
+    items.forEach(function (s) { s.state = states[s.hours]; });
+    var total = items.length;
+    var limit = state.near ? NEAREST : (teaser ? 0 : shown);
+    current = state.near ? nearest(items, limit) : items.slice(0, limit);
+    var frag = document.createDocumentFragment();
+    current.forEach(function (s) { frag.appendChild(item(s)); });
+    if (list) { list.textContent = ''; list.appendChild(frag); }
+    if (count) {
+      count.textContent = state.near
+        ? '符合条件的 ' + total + ' 个中，离您最近的 ' + current.length + ' 个：'
+        : '符合条件的共 ' + total + ' 个' + (total > current.length ? '，先显示 ' + current.length + ' 个' : '') + '。';
+    }
+    if (more) more.hidden = state.near || total <= current.length;
+    return items;
+  }
+
+  var drawnKey = null;
+  function filterKey() {
+    return JSON.stringify([state.types, state.amenities, state.street, state.access, state.open]);
+  }
+
+  function refresh(fitTo) {
+    var items = render();
+    performance.mark('yizhan:listed');
+    var key = filterKey();
+    if (key !== drawnKey) { drawMarkers(items); drawnKey = key; }
+    drawYou();
+    syncLayers();
+    if (fitTo === 'near') fit(current);
+    if (fitTo === 'all') fit(items);
+    writeHash();
+  }
+
+  /* ---- layer toggles on the map (one per type) stay in step with the type filter ---- */
+  function syncLayers() {
+    if (!map) return;
+    syncingLayers = true;
+    config.types.forEach(function (t) {
+      var layer = window[t.layer];
+      if (!layer) return;
+      var on = state.types.indexOf(t.key) >= 0;
+      if (on && !map.hasLayer(layer)) map.addLayer(layer);
+      if (!on && map.hasLayer(layer)) map.removeLayer(layer);
+    });
+    syncingLayers = false;
+  }
+
+  function onLayer(e) {
+    if (syncingLayers) return;
+    config.types.forEach(function (t) {
+      if (window[t.layer] !== e.layer) return;
+      var at = state.types.indexOf(t.key);
+      if (e.type === 'overlayadd' && at < 0) state.types.push(t.key);
+      if (e.type === 'overlayremove' && at >= 0) state.types.splice(at, 1);
+    });
+    stateToForm();
+    refresh();
+  }
+
+  /* ---- near me ---- */
+  function located(pos) {
+    performance.mark('yizhan:fix');
+    state.near = [+pos.coords.latitude.toFixed(5), +pos.coords.longitude.toFixed(5)];
+    if (picker) picker.hidden = true;
+    refresh('near');
+    performance.measure('yizhan:nearest', 'yizhan:fix', 'yizhan:listed');
+    setStatus('已按距离排序。距离为直线距离，步行时间按每小时 4.5 公里估算。');
+    nearButton.disabled = false;
+  }
+
+  function refused(err) {
+    nearButton.disabled = false;
+    var why = err && err.code === 1 ? '您没有允许本页使用位置信息' : '暂时无法获取您的位置';
+    setStatus(why + '。可以选择所在街道，查看那里的驿站。');
+    if (picker) picker.hidden = false;
+    else if (teaser) setStatus(why + '。请点“查看全部服务阵地”，按街道查找。');
+  }
+
+  function askLocation() {
+    if (!navigator.geolocation) { refused(null); return; }
+    nearButton.disabled = true;
+    setStatus('正在获取您的位置…');
+    navigator.geolocation.getCurrentPosition(located, refused,
+      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  }
+
+  /* ---- wiring ---- */
+  function start(doc) {
+    load(doc);
+    readHash();
+    stateToForm();
+    refresh(state.near ? 'near' : null);
+    nearButton.addEventListener('click', askLocation);
+    if (form) {
+      form.addEventListener('change', function () { formToState(); shown = PAGE; refresh(); });
+      form.addEventListener('reset', function () {
+        setTimeout(function () { formToState(); shown = PAGE; refresh(); }, 0);
+      });
+    }
+    if (more) more.addEventListener('click', function () { shown += PAGE; render(); });
+    if (picker) {
+      picker.addEventListener('click', function (e) {
+        var key = e.target.dataset && e.target.dataset.street;
+        if (!key) return;
+        state.street = key;
+        state.near = null;
+        stateToForm();
+        refresh('all');
+        setStatus('已显示' + labels.streets[key].label + '的驿站。');
+      });
+    }
+    if (map) map.on('overlayadd overlayremove', onLayer);
+    window.addEventListener('hashchange', function () {
+      readHash(); stateToForm(); refresh(state.near ? 'near' : null);
+    });
+    root.dataset.ready = 'true';
+    performance.mark('yizhan:ready');
+  }
+
+  fetch(config.data, { credentials: 'same-origin' })
+    .then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    })
+    .then(start)
+    .catch(function () { setStatus('驿站数据加载失败，请稍后刷新重试，或按街道查看下方列表。'); });
+})();
