@@ -1,4 +1,4 @@
-"""Generate a synthetic content folder (fixed seed) for benchmarks: N news, N/7 activities, N/5 stations."""
+"""Generate a synthetic content folder (fixed seed): N news, N/7 activities, N/5 stations."""
 
 from __future__ import annotations
 
@@ -20,11 +20,17 @@ CATEGORIES = ["work", "reform", "service", "rights", "culture", "notice"]
 BRANDS = ["contest", "training", "care", "culture"]
 AMENITIES = ["water", "food-heating", "charging", "battery-swap", "toilet", "rest", "aircon",
              "first-aid", "umbrella", "wifi", "reading", "legal", "haircut", "nursing"]
-TAGS = ["工会驿站", "产业工人", "技能竞赛", "法律援助", "女职工", "新就业形态", "送温暖", "职工文体",
-        "工联会", "四大品牌", "户外劳动者", "职工书屋", "模范职工之家", "智慧工会", "困难职工"]
+TAGS = ["工会驿站", "产业工人", "技能竞赛", "法律援助", "女职工", "新就业形态", "送温暖",
+        "职工文体", "工联会", "四大品牌", "户外劳动者", "职工书屋", "模范职工之家", "智慧工会",
+        "困难职工"]
 HOURS = [["mon-sun 00:00-24:00"], ["mon-fri 08:30-12:00,14:00-18:00", "sat-sun closed"],
          ["mon-sun 22:00-06:00"], ["mon-sat 09:00-21:00", "sun closed"], ["tue-sun 09:00-17:30"]]
-WORDS = ["区总工会", "街道", "职工", "劳动者", "服务", "驿站", "活动", "组织", "开展", "推进", "建设", "提升", "关爱", "权益", "保障", "技能", "培训", "竞赛", "文化", "阵地", "社区", "园区", "企业", "一线", "骑手", "环卫", "司机", "妈妈", "小屋", "律师", "咨询", "帮扶", "慰问", "覆盖", "机制", "平台", "品牌", "改革", "试点", "示范", "模范", "之家", "送清凉", "送温暖", "读书", "运动", "合唱", "书法"]
+WORDS = (
+    "区总工会 街道 职工 劳动者 服务 驿站 活动 组织 开展 推进 建设 提升 "
+    "关爱 权益 保障 技能 培训 竞赛 文化 阵地 社区 园区 企业 一线 骑手 "
+    "环卫 司机 妈妈 小屋 律师 咨询 帮扶 慰问 覆盖 机制 平台 品牌 改革 "
+    "试点 示范 模范 之家 送清凉 送温暖 读书 运动 合唱 书法 "
+).split()
 TZ = dt.timezone(dt.timedelta(hours=8))
 
 
