@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from html import escape
 
 import folium
+import xyzservices
 from branca.element import Element
 from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
@@ -88,8 +89,12 @@ def _base(name: str, tiles: Tiles, center: tuple[float, float], zoom: int) -> fo
     m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True)
     _fix(m, name)
     for index, url in enumerate(tiles.urls):
+        # A TileProvider, not a bare URL: folium would search xyzservices' whole catalogue
+        # for a provider of that name on every map (milliseconds each, thousands of maps).
+        provider = xyzservices.TileProvider(name=f"tiles{index}", url=url,
+                                            attribution=tiles.attribution)
         layer = folium.TileLayer(
-            url,
+            provider,
             attr=tiles.attribution,  # Leaflet shows an attribution once however often given
             subdomains=tiles.subdomains,
             max_zoom=tiles.max_zoom,

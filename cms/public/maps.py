@@ -46,8 +46,9 @@ class StationMaps:
         return self._once("teaser", lambda: overview_map(self.site, self.tiles, "teaser", False))
 
     def station(self, station: Station) -> MapView:
-        """Return one station's small map."""
-        return station_map(self.site, self.tiles, station)
+        """Return one station's small map (its page and its map.js share it)."""
+        return self._once(f"station:{station.slug}",
+                          lambda: station_map(self.site, self.tiles, station))
 
     def compact(self) -> bytes:
         """Return the compact map data for every live station."""
