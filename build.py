@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Yizhan command line: build the site, check content, serve, roll back."""
+"""Yizhan command line: build, check, serve (site + admin), admin, adduser, roll back, import."""
 
 from __future__ import annotations
 
@@ -60,11 +60,15 @@ def cli(ctx: click.Context) -> None:
 @output_option
 @now_option
 @click.option("--quiet", "-q", is_flag=True, help="Only print the summary.")
+@click.option("--full", is_flag=True, help="Render every page, ignoring the previous release.")
+@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: cores).")
 def build_cmd(
     content_root: Path = ROOT / "content",
     output: Path = ROOT / "site",
     now_text: str | None = None,
     quiet: bool = False,
+    full: bool = False,
+    jobs: int | None = None,
 ) -> None:
     """Build the site into a new release and switch the live site to it."""
     from cms.publish.build import BuildError, build
@@ -72,15 +76,17 @@ def build_cmd(
 
     bar = TerminalProgress(enabled=not quiet)
     try:
-        result = build(content_root, output, now=_now(now_text), progress=bar.update, log=bar.log)
+        result = build(content_root, output, now=_now(now_text), progress=bar.update,
+                       log=bar.log, jobs=jobs, full=full)
     except BuildError as exc:
         bar.close()
         click.secho(f"构建失败，线上网站保持不变：{exc}", fg="red", err=True)
         sys.exit(1)
     bar.close()
     click.echo(
-        f"已发布 {result.pages} 个文件，用时 {result.seconds:.2f} 秒，"
-        f"警告 {len(result.warnings)} 条 → {output} → {result.release.name}"
+        f"已发布 {result.pages} 个文件（重新生成 {result.rendered} 个），"
+        f"用时 {result.seconds:.2f} 秒，警告 {len(result.warnings)} 条 → {output} → "
+        f"{result.release.name}"
     )
     for message in result.warnings:
         click.secho(f"警告：{message}", fg="yellow", err=True)
@@ -123,21 +129,138 @@ def rollback(output: Path) -> None:
     click.echo(f"已回滚到 {release.name}")
 
 
+instance_option = click.option(
+    "--instance",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: Path(os.environ.get("YIZHAN_INSTANCE", ROOT / "instance")),
+    show_default="instance/ (or YIZHAN_INSTANCE)",
+    help="Folder for admin users, sessions, the audit log and the secret key.",
+)
+
+
 @cli.command()
+@content_option
 @output_option
+@instance_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(output: Path, host: str, port: int) -> None:
-    """Serve the built site on http://HOST:PORT/."""
+def serve(content_root: Path, output: Path, instance: Path, host: str, port: int) -> None:
+    """Serve the built site on http://HOST:PORT/ and the admin on /admin/."""
     from werkzeug.serving import run_simple
 
-    from cms.publish.serve import StaticSite
+    from cms.admin.wsgi import serve_app
 
     if not output.exists():
         click.secho(f"{output} 不存在：请先运行 python build.py", fg="red", err=True)
         sys.exit(1)
     click.echo(f"网站：http://{host}:{port}/")
-    run_simple(host, port, StaticSite(output), threaded=True)
+    click.echo(f"后台：http://{host}:{port}/admin/")
+    run_simple(host, port, serve_app(content_root, instance, output), threaded=True)
+
+
+@cli.command()
+@content_option
+@output_option
+@instance_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def admin(content_root: Path, output: Path, instance: Path, host: str, port: int) -> None:
+    """Run the admin alone on http://HOST:PORT/admin/ (publishing still writes OUTPUT)."""
+    from werkzeug.serving import run_simple
+
+    from cms.admin import create_app
+    from cms.admin.wsgi import Combined
+
+    click.echo(f"后台：http://{host}:{port}/admin/")
+    app = create_app(content_root, instance, {"YIZHAN_OUTPUT": output})
+    run_simple(host, port, Combined(app), threaded=True)
+
+
+@cli.command()
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(["writer", "editor", "admin"]),
+    help="Role of a new user (default writer); with --reset, changes the role.",
+)
+@instance_option
+@click.option("--if-missing", is_flag=True, help="Do nothing when the user exists already.")
+@click.option("--reset", is_flag=True, help="Set a new password (and role) for an existing user.")
+def adduser(name: str, role: str | None, instance: Path, if_missing: bool, reset: bool) -> None:
+    """Add an admin user; the password comes from YIZHAN_PASSWORD or is asked for twice."""
+    from cms.admin.accounts import AccountError, Accounts
+
+    accounts = Accounts(Path(instance) / "admin.sqlite3")
+    exists = accounts.get(name) is not None
+    if exists and if_missing:
+        click.echo(f"用户 {name} 已存在，未改动。")
+        return
+    if exists and not reset:
+        click.secho(f"用户 {name} 已存在（要重设密码请加 --reset）", fg="red", err=True)
+        sys.exit(1)
+    password = os.environ.get("YIZHAN_PASSWORD") or click.prompt(
+        "密码", hide_input=True, confirmation_prompt="再输一次"
+    )
+    try:
+        if exists:
+            accounts.update(name, role=role, active=True, password=password)
+        else:
+            accounts.add(name, role or "writer", password)
+    except AccountError as exc:
+        click.secho(str(exc), fg="red", err=True)
+        sys.exit(1)
+    role = accounts.get(name).role
+    accounts.audit("-", "user-change" if exists else "user-add", name, f"{role}（命令行）")
+    click.echo(f"已{'重设' if exists else '添加'}用户 {name}（{role}）。")
+
+
+@cli.command("import-stations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--crs",
+    type=click.Choice(["wgs84", "gcj02", "bd09"]),
+    default="wgs84",
+    show_default=True,
+    help="Coordinate system of rows whose 坐标系 column is empty.",
+)
+@click.option("--dry-run", is_flag=True, help="Check every row and show what would change.")
+@content_option
+def import_stations(file: Path, crs: str, dry_run: bool, content_root: Path) -> None:
+    """Import the station ledger (台账, .xlsx or .csv); with errors nothing is written."""
+    import getpass
+
+    from cms.content import ContentError, load
+    from cms.content.ledger import LedgerError, apply_import, plan_import, read_ledger
+
+    try:
+        content = load(content_root)
+        plan = plan_import(content, read_ledger(file.read_bytes(), file.name), crs)
+    except (ContentError, LedgerError) as exc:
+        click.secho(f"无法导入：{exc}", fg="red", err=True)
+        sys.exit(1)
+    for row in plan.rows:
+        if row.action == "error":
+            for message in row.errors:
+                click.secho(message, fg="red")
+        else:
+            click.echo(row.describe(plan.new_status))
+    click.echo(plan.summary())
+    if plan.has_errors:
+        click.secho("台账有错误，没有写入任何内容。", fg="red", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo("这是预览（--dry-run），没有写入任何内容。")
+        return
+    try:
+        author = getpass.getuser()
+    except (KeyError, OSError):
+        author = "import-stations"
+    result = apply_import(content_root, plan, author)
+    for conflict in result.conflicts:
+        click.secho(f"未写入（已被他人修改）：{conflict}", fg="yellow", err=True)
+    click.echo(f"已导入：{result.summary()}")
+    if result.conflicts:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Component, Event
 
 from ..content.model import Activity, Site
 from .urls import entry_path
@@ -38,20 +38,23 @@ def _calendar(site: Site, activities: Iterable[Activity]) -> Calendar:
     for activity in sorted(activities, key=lambda a: (a.starts_at, a.slug)):
         cal.add_component(_event(site, activity, tz))
     if cal.walk("VEVENT"):
-        cal.add_component(Calendar.from_ical(_vtimezone(site.timezone)))
+        cal.add_component(_vtimezone(site.timezone))
     return cal
 
 
 @functools.cache
-def _vtimezone(name: str) -> bytes:
-    """Return the VTIMEZONE of a zone; computing it takes ~30 ms, so once per process."""
+def _vtimezone(name: str) -> Component:
+    """Return the VTIMEZONE of a zone; computing it takes ~30 ms, so once per process.
+
+    Calendars only read the component when serialising, so one object serves them all.
+    """
     cal = Calendar()
     event = Event()
     event.add("dtstart", dt.datetime(2000, 1, 1, tzinfo=ZoneInfo(name)))
     cal.add_component(event)
     # The default 1970–2038 span keeps the VTIMEZONE identical from build to build.
     cal.add_missing_timezones()
-    return cal.walk("VTIMEZONE")[0].to_ical()
+    return cal.walk("VTIMEZONE")[0]
 
 
 def _event(site: Site, activity: Activity, tz: ZoneInfo) -> Event:

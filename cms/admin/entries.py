@@ -1,0 +1,568 @@
+"""Flask-Admin model views over the content files: list, create, edit, workflow, history.
+
+The "model" is an Entry dataclass, the "database" is the content folder read through a
+ContentIndex, and every write goes through ``cms.content.writer`` (compare-and-swap on the
+version the form carried, a revision per save, atomic files).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+from flask import abort, current_app, flash, g, has_request_context, jsonify, redirect, request
+from flask_admin import expose
+from flask_admin.model import BaseModelView
+from markupsafe import Markup, escape
+
+from ..content import Content, Entry, writer
+from ..content.model import ENTRY_CLASSES
+from ..content.reader import context_for, parse_entry
+from ..maps.coords import parse_pasted
+from ..maps.tiles import OSM, tiles_for
+from ..public.data import RESERVED_PAGE_SLUGS
+from . import listing
+from .diffs import diff
+from .forms import FORMS, STATUS_LABELS, fields_from, fill, set_choices
+from .preview import render_draft
+from .security import AdminForm, audit, current_user, require
+from .slugs import suggest
+
+ACTION_LABELS = {
+    "save": "已保存",
+    "submit": "已提交审核",
+    "publish": "已批准发布",
+    "unpublish": "已撤回发布，改为草稿",
+}
+NEXT_STATUS = {"submit": "review", "publish": "published", "unpublish": "draft"}
+
+
+def when(value: dt.datetime | dt.date | None, tz) -> str:  # noqa: ANN001 - a tzinfo
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+class EntryView(BaseModelView):
+    """A list and edit pages for one kind of entry."""
+
+    kind = ""
+    form_base_class = AdminForm
+    can_view_details = False
+    can_export = False
+    page_size = 50
+    page_size_options = (20, 50, 100)
+    column_searchable_list = ("title",)  # switches the search box on; search() does the work
+    search_fields: tuple[str, ...] = ("title", "summary", "body")
+    default_sort: tuple[str, bool] = ("date", True)
+    column_labels = {"status": "状态", "title": "标题", "slug": "网址名"}
+
+    def __init__(self, index, name: str, icon: str = "fa-file-text-o"):  # noqa: ANN001
+        self.store = index
+        super().__init__(
+            ENTRY_CLASSES[self.kind],
+            name=name,
+            endpoint=self.kind,
+            url=f"/admin/{self.kind}",
+            menu_icon_type="fa",
+            menu_icon_value=icon,
+        )
+
+    # helpers
+    def content(self) -> Content:
+        """Return the content, refreshed once per request (list cells ask for it many times)."""
+        if not has_request_context():
+            return self.store.content()
+        if "yizhan_content" not in g:
+            g.yizhan_content = self.store.content()
+        return g.yizhan_content
+
+    @property
+    def tz(self):  # noqa: ANN201
+        return context_for(self.content().site).tz
+
+    def now(self) -> dt.datetime:
+        return current_app.config.get("YIZHAN_NOW") or dt.datetime.now(self.tz)
+
+    def is_accessible(self) -> bool:
+        return current_user() is not None
+
+    @property
+    def can_delete(self) -> bool:  # type: ignore[override]
+        user = current_user()
+        return bool(user and user.can("editor"))
+
+    # Flask-Admin's data API
+    def get_pk_value(self, model: Entry) -> str:
+        return model.slug
+
+    def scaffold_list_columns(self) -> list[str]:
+        return list(self.column_list or ["title", "status"])
+
+    def scaffold_sortable_columns(self) -> dict[str, str]:
+        return {c: c for c in self.scaffold_list_columns()}
+
+    def init_search(self) -> bool:
+        return True
+
+    def search_placeholder(self) -> str:
+        return "搜索标题、摘要、正文"
+
+    def scaffold_filters(self, name):  # noqa: ANN001, ANN201
+        return None
+
+    def scaffold_form(self):  # noqa: ANN201
+        return FORMS[self.kind]
+
+    def scaffold_list_form(self, widget=None, validators=None):  # noqa: ANN001, ANN201
+        return None
+
+    def _vocabulary(self, name: str):  # noqa: ANN202
+        return lambda: [(t.key, t.label) for t in getattr(self.content().site, name).values()]
+
+    def _get_filter_groups(self):  # noqa: ANN202
+        self._refresh_filters_cache()  # vocabulary options follow site.yml while running
+        return super()._get_filter_groups()
+
+    def get_list(self, page, sort_field, sort_desc, search, filters, page_size=None):  # noqa: ANN001, ANN201
+        entries = list(self.content().entries.get(self.kind, {}).values())
+        if search:
+            entries = listing.search(entries, search, self.search_fields)
+        for index, _name, value in filters or []:
+            flt = self._filters[index]
+            entries = flt.apply(entries, flt.clean(value))
+        if sort_field:
+            entries = listing.sort(entries, sort_field, bool(sort_desc))
+        else:
+            entries = listing.sort(entries, *self.default_sort)
+        size = page_size or self.page_size
+        start = (page or 0) * size
+        return len(entries), entries[start : start + size]
+
+    def get_one(self, id: str) -> Entry | None:  # noqa: A002 - Flask-Admin's name
+        return self.content().get(self.kind, id)
+
+    def create_model(self, form):  # noqa: ANN001, ANN201 - writes happen in _submit
+        return False
+
+    def update_model(self, form, model):  # noqa: ANN001, ANN201
+        return False
+
+    def delete_model(self, model):  # noqa: ANN001, ANN201
+        return False
+
+    # list cells
+    def _format_status(self, context, model: Entry, name: str) -> Markup:  # noqa: ANN001
+        state = listing.state(model, self.now())
+        if state == "scheduled":
+            text = f"定时发布 {when(model.publish_at, self.tz)}"
+        else:
+            text = STATUS_LABELS.get(model.status, model.status)
+        return Markup('<span class="badge status-{}">{}</span>').format(state, text)
+
+    def _format_term(self, vocabulary: str):  # noqa: ANN202
+        def format_(view, context, model, name):  # noqa: ANN001, ANN202
+            key = getattr(model, name, "")
+            term = getattr(self.content().site, vocabulary).get(key)
+            return term.label if term else key
+
+        return format_
+
+    def _format_when(self, view, context, model, name):  # noqa: ANN001, ANN202
+        return when(getattr(model, name, None), self.tz)
+
+    def _format_title(self, view, context, model, name):  # noqa: ANN001, ANN202
+        url = self.get_url(".edit_view", id=model.slug)
+        return Markup('<a href="{}">{}</a><br><small class="text-muted">{}</small>').format(
+            url, model.title_text, model.slug
+        )
+
+    @property
+    def column_formatters(self):  # noqa: ANN201
+        return {
+            "status": lambda v, c, m, n: self._format_status(c, m, n),
+            "title": self._format_title,
+            "name": self._format_title,
+            **self.term_columns(),
+            **{c: self._format_when for c in ("date", "starts_at", "verified_at")},
+        }
+
+    def term_columns(self) -> dict:
+        return {}
+
+    # pages
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):  # noqa: ANN201
+        content = self.content()
+        form = self._form(content)
+        if request.method == "GET":
+            form.body.data = ""
+            if self.kind == "news":
+                form.date.data = self.now().replace(tzinfo=None, second=0, microsecond=0)
+        else:
+            if not (form.slug.data or "").strip():
+                title = request.form.get("title") or request.form.get("name") or ""
+                form.slug.data = suggest(title, set(content.entries.get(self.kind, {})))
+            if not form.validate():
+                return self._render_form(form, None)
+            response = self._submit(form, None, content)
+            if response is not None:
+                return response
+        return self._render_form(form, None)
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):  # noqa: ANN201
+        slug = request.args.get("id", "")
+        content = self.content()
+        entry = content.get(self.kind, slug)
+        if entry is None:
+            return self._missing(slug, content)
+        form = self._form(content)
+        if request.method == "GET":
+            fill(form, entry, self.tz)
+        else:
+            form.slug.data = entry.slug  # the file name does not change on edit
+            if (form.version.data or "") != entry.version:
+                return self._conflict(
+                    entry.slug, form.version.data or "", self._text_of(form, entry)
+                )
+            if form.validate():
+                response = self._submit(form, entry, content)
+                if response is not None:
+                    return response
+        return self._render_form(form, entry)
+
+    def _form(self, content: Content):  # noqa: ANN202
+        form = FORMS[self.kind](request.form if request.method == "POST" else None)
+        stations = [
+            (s.slug, s.title_text)
+            for s in sorted(content.entries.get("stations", {}).values(), key=lambda s: s.slug)
+        ]
+        set_choices(form, self.kind, content.site, stations)
+        return form
+
+    def _render_form(self, form, entry: Entry | None):  # noqa: ANN001, ANN202
+        user = current_user()
+        locked = entry is not None and entry.status == "published" and not user.can("editor")
+        state = listing.state(entry, self.now()) if entry else "draft"
+        return self.render(
+            "admin/entries/edit.html",
+            form=form,
+            entry=entry,
+            kind=self.kind,
+            locked=locked,
+            state=state,
+            state_label=self._format_status(None, entry, "status") if entry else "新建",
+            site=self.content().site,
+            tiles=self._tiles(),
+            return_url=self.get_url(".index_view"),
+        )
+
+    def _tiles(self):  # noqa: ANN202
+        try:
+            return tiles_for(self.content().site.map)
+        except ValueError:
+            return OSM
+
+    def _text_of(self, form, entry: Entry | None, status: str | None = None) -> str:  # noqa: ANN001
+        """Return the file text the form describes (used for saving and for the conflict page)."""
+        fields = writer.fields_of(entry) if entry else {}
+        # An invalid form: keep what can be kept; the body is what matters here.
+        with contextlib.suppress(TypeError, ValueError, AttributeError):
+            fields.update(fields_from(form, self.kind, self.tz))
+        fields["status"] = status or (entry.status if entry else "draft")
+        return writer.dump(self.kind, fields, request.form.get("body", ""))
+
+    def _submit(self, form, entry: Entry | None, content: Content):  # noqa: ANN001, ANN202
+        user = current_user()
+        action = request.form.get("action", "save")
+        if action not in ACTION_LABELS:
+            abort(400)
+        if action in ("publish", "unpublish"):
+            require("editor")
+        if entry is not None and entry.status == "published" and not user.can("editor"):
+            abort(403)
+        slug = entry.slug if entry else form.slug.data
+        if entry is None:
+            taken = content.entries.get(self.kind, {})
+            if slug in taken or (self.kind == "pages" and slug in RESERVED_PAGE_SLUGS):
+                form.slug.errors.append("这个网址名已被使用，请换一个")
+                return None
+        status = NEXT_STATUS.get(action, entry.status if entry else "draft")
+        fields = writer.fields_of(entry) if entry else {}
+        fields.update(fields_from(form, self.kind, self.tz))
+        if not user.can("editor"):  # writers neither schedule nor unschedule
+            fields["publish_at"] = entry.publish_at if entry else None
+        fields["status"] = status
+        text = writer.dump(self.kind, fields, form.body.data or "")
+        expected = entry.version if entry else None
+        try:
+            writer.save(content.root, self.kind, slug, text, expected, user.name)
+        except writer.Conflict:
+            if entry is None:
+                form.slug.errors.append("这个网址名刚被别人用了，请换一个")
+                return None
+            return self._conflict(slug, expected, text)
+        except writer.InvalidEntry as exc:
+            for problem in exc.problems:
+                name = problem.field.split(".")[0]
+                target = form._fields.get(name) or form._fields.get("body")
+                if name == "location":
+                    target = form.lat
+                target.errors = [*target.errors, problem.message]
+            return None
+        audit(action if entry else "create", f"{self.kind}/{slug}", STATUS_LABELS[status])
+        flash(f"{ACTION_LABELS[action]}：{fields.get('title') or fields.get('name')}", "success")
+        return redirect(self.get_url(".edit_view", id=slug))
+
+    def _conflict(self, slug: str, expected: str, mine: str):  # noqa: ANN202
+        root = self.content().root
+        path = writer.entry_path(root, self.kind, slug)
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        base = None
+        others = []
+        for revision in writer.history(root, self.kind, slug):
+            if revision.version == expected:
+                base = writer.revision_text(root, self.kind, slug, revision.id)
+                break
+            others.append(revision)
+        audit("conflict", f"{self.kind}/{slug}")
+        body = self.render(
+            "admin/entries/conflict.html",
+            slug=slug,
+            current=current,
+            mine=mine,
+            others=others,
+            their_change=diff(base, current, "你打开时", "现在") if base is not None else None,
+            against_mine=diff(current, mine, "现在的版本", "你的版本"),
+            edit_url=self.get_url(".edit_view", id=slug),
+        )
+        return body, 409
+
+    def _missing(self, slug: str, content: Content):  # noqa: ANN202
+        problems = [p for p in content.problems if p.path == f"content/{self.kind}/{slug}.md"]
+        if not problems:
+            flash("没有这个条目，可能已被删除。", "warning")
+            return redirect(self.get_url(".index_view"))
+        return self.render("admin/entries/broken.html", slug=slug, problems=problems), 422
+
+    @expose("/delete/", methods=("POST",))
+    def delete_view(self):  # noqa: ANN201
+        require("editor")
+        slug = request.form.get("id", "")
+        entry = self.content().get(self.kind, slug) or abort(404)
+        version = request.form.get("version") or entry.version
+        try:
+            writer.delete(self.content().root, self.kind, slug, version, current_user().name)
+        except writer.Conflict:
+            flash("删除失败：这个条目刚被别人修改过，请重新打开后再决定。", "danger")
+            return redirect(self.get_url(".edit_view", id=slug))
+        audit("delete", f"{self.kind}/{slug}", entry.title_text)
+        flash(f"已删除：{entry.title_text}（可在修改记录中恢复）", "success")
+        return redirect(self.get_url(".index_view"))
+
+    @expose("/history/")
+    def history_view(self):  # noqa: ANN201
+        slug = request.args.get("id", "")
+        root = self.content().root
+        try:
+            revisions = writer.history(root, self.kind, slug)
+        except ValueError:
+            abort(404)
+        entry = self.content().get(self.kind, slug)
+        if not revisions and entry is None:
+            abort(404)
+        return self.render(
+            "admin/entries/history.html", slug=slug, entry=entry, revisions=revisions, tz=self.tz
+        )
+
+    @expose("/revision/")
+    def revision_view(self):  # noqa: ANN201
+        slug, rev = request.args.get("id", ""), request.args.get("rev", "")
+        root = self.content().root
+        try:
+            text = writer.revision_text(root, self.kind, slug, rev)
+        except (KeyError, ValueError):
+            abort(404)
+        revisions = writer.history(root, self.kind, slug)
+        ids = [r.id for r in revisions]
+        previous = None
+        if rev in ids and ids.index(rev) + 1 < len(ids):
+            previous = writer.revision_text(root, self.kind, slug, ids[ids.index(rev) + 1])
+        entry = self.content().get(self.kind, slug)
+        current = writer.entry_path(root, self.kind, slug)
+        current_text = current.read_text(encoding="utf-8") if current.exists() else None
+        return self.render(
+            "admin/entries/revision.html",
+            slug=slug,
+            rev=rev,
+            revision=next((r for r in revisions if r.id == rev), None),
+            text=text,
+            entry=entry,
+            changes=diff(previous, text, "上一版", "这一版"),
+            against_current=diff(current_text, text, "现在的版本", "这一版"),
+            tz=self.tz,
+        )
+
+    @expose("/restore/", methods=("POST",))
+    def restore_view(self):  # noqa: ANN201
+        slug, rev = request.form.get("id", ""), request.form.get("rev", "")
+        root = self.content().root
+        user = current_user()
+        try:
+            text = writer.revision_text(root, self.kind, slug, rev)
+        except (KeyError, ValueError):
+            abort(404)
+        if text is None:
+            abort(400)
+        entry = self.content().get(self.kind, slug)
+        restoring_live = "\nstatus: published\n" in text
+        if (restoring_live or (entry and entry.status == "published")) and not user.can("editor"):
+            abort(403)
+        expected = request.form.get("version") or None
+        try:
+            writer.restore(root, self.kind, slug, rev, expected, user.name)
+        except writer.Conflict:
+            return self._conflict(slug, expected or "", text)
+        except writer.InvalidEntry as exc:
+            flash(
+                "这一版已不符合现在的格式，无法恢复：" + "；".join(p.message for p in exc.problems),
+                "danger",
+            )
+            return redirect(self.get_url(".history_view", id=slug))
+        audit("restore", f"{self.kind}/{slug}", rev)
+        flash("已恢复到所选版本（恢复本身也记入修改记录）。", "success")
+        return redirect(self.get_url(".edit_view", id=slug))
+
+    @expose("/preview/", methods=("GET", "POST"))
+    def preview_view(self):  # noqa: ANN201
+        content = self.content()
+        if request.method == "GET":
+            entry = content.get(self.kind, request.args.get("id", "")) or abort(404)
+        else:
+            form = self._form(content)
+            original = content.get(self.kind, request.args.get("id", ""))
+            if not form.slug.data:
+                form.slug.data = original.slug if original else "preview"
+            form.validate()
+            text = self._text_of(form, original, status="published")
+            slug = form.slug.data if not form.slug.errors else "preview"
+            entry, problems = parse_entry(
+                text.encode(), self.kind, slug, context_for(content.site), "预览"
+            )
+            if entry is None:
+                items = "".join(f"<li>{escape(p.message)}</li>" for p in problems)
+                return (
+                    f'<!doctype html><meta charset="utf-8"><title>预览</title>'
+                    f'<div style="font:14px sans-serif;padding:1rem;color:#842029">'
+                    f"还不能预览，请先补全：<ul>{items}</ul></div>"
+                ), 200
+        status, html = render_draft(content, entry, self.now(), request.script_root)
+        return html, 200 if status == 200 else status
+
+    @expose("/slug/")
+    def slug_view(self):  # noqa: ANN201
+        taken = set(self.content().entries.get(self.kind, {}))
+        if self.kind == "pages":
+            taken |= RESERVED_PAGE_SLUGS
+        return jsonify(slug=suggest(request.args.get("title", ""), taken))
+
+    @expose("/coords/")
+    def coords_view(self):  # noqa: ANN201
+        try:
+            lat, lng = parse_pasted(request.args.get("text", ""), request.args.get("crs", "gcj02"))
+        except ValueError:
+            return jsonify(error="看不懂这个坐标：请粘贴“经度,纬度”，如 114.0652,22.6301"), 400
+        return jsonify(lat=round(lat, 6), lng=round(lng, 6))
+
+
+class NewsView(EntryView):
+    kind = "news"
+    column_list = ("title", "category", "date", "status", "author")
+    column_labels = {
+        **EntryView.column_labels,
+        "category": "栏目",
+        "date": "日期",
+        "author": "作者",
+    }
+    search_fields = ("title", "summary", "body", "tags", "author")
+    default_sort = ("date", True)
+
+    def term_columns(self) -> dict:
+        return {"category": self._format_term("news_categories")}
+
+    def get_filters(self):  # noqa: ANN201
+        return [
+            listing.status_filter(self.now),
+            listing.term_filter("栏目", "category", self._vocabulary("news_categories")),
+            listing.text_filter("标签", "tags"),
+            listing.DateFilter("日期", "date", after=True),
+            listing.DateFilter("日期", "date", after=False),
+        ]
+
+
+class ActivityView(EntryView):
+    kind = "activities"
+    column_list = ("title", "brand", "street", "starts_at", "status")
+    column_labels = {
+        **EntryView.column_labels,
+        "brand": "品牌",
+        "street": "街道",
+        "starts_at": "开始时间",
+    }
+    search_fields = ("title", "summary", "body", "venue")
+    default_sort = ("starts_at", True)
+
+    def term_columns(self) -> dict:
+        return {
+            "brand": self._format_term("activity_brands"),
+            "street": self._format_term("streets"),
+        }
+
+    def get_filters(self):  # noqa: ANN201
+        return [
+            listing.status_filter(self.now),
+            listing.term_filter("品牌", "brand", self._vocabulary("activity_brands")),
+            listing.term_filter("街道", "street", self._vocabulary("streets")),
+            listing.DateFilter("开始日期", "starts_at", after=True),
+            listing.DateFilter("开始日期", "starts_at", after=False),
+        ]
+
+
+class StationView(EntryView):
+    kind = "stations"
+    column_list = ("name", "type", "street", "verified_at", "status")
+    column_labels = {
+        **EntryView.column_labels,
+        "name": "名称",
+        "type": "类型",
+        "street": "街道",
+        "verified_at": "核实日期",
+    }
+    search_fields = ("name", "address", "summary", "body", "phone")
+    default_sort = ("street", False)
+
+    def term_columns(self) -> dict:
+        return {"type": self._format_term("station_types"), "street": self._format_term("streets")}
+
+    def get_filters(self):  # noqa: ANN201
+        return [
+            listing.status_filter(self.now),
+            listing.term_filter("类型", "type", self._vocabulary("station_types")),
+            listing.term_filter("街道", "street", self._vocabulary("streets")),
+            listing.term_filter("服务设施", "amenities", self._vocabulary("amenities")),
+            listing.DateFilter("核实日期", "verified_at", after=True),
+            listing.DateFilter("核实日期", "verified_at", after=False),
+        ]
+
+
+class PageView(EntryView):
+    kind = "pages"
+    column_list = ("title", "order", "status")
+    column_labels = {**EntryView.column_labels, "order": "顺序"}
+    default_sort = ("order", False)
+
+    def get_filters(self):  # noqa: ANN201
+        return [listing.status_filter(self.now)]

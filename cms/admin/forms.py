@@ -1,0 +1,276 @@
+"""Entry forms built from the content model, and conversion between forms and entry fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+
+from ..content import Entry, Site
+from ..content.fields import MEDIA_RE, PHONE_RE, SLUG_RE
+from ..content.hours import parse_line
+from ..maps.coords import parse_pasted
+from .security import AdminForm
+
+DATETIME = "%Y-%m-%dT%H:%M"
+STATUS_LABELS = {"draft": "草稿", "review": "待审核", "published": "已发布"}
+CRS = [("gcj02", "高德/腾讯（GCJ-02）"), ("bd09", "百度（BD-09）"), ("wgs84", "GPS（WGS-84）")]
+
+
+def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """Return select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices shown as checkboxes (amenities)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _media(form, field) -> None:
+    if field.data and (not MEDIA_RE.match(field.data) or ".." in field.data.split("/")):
+        raise ValidationError("请从媒体库选择图片（形如 media/2026/xxx.jpg）")
+
+
+def _phone(form, field) -> None:
+    if field.data and not PHONE_RE.match(field.data.strip()):
+        raise ValidationError("电话号码只能包含数字、空格、+、-、括号")
+
+
+def _hours(form, field) -> None:
+    for number, line in enumerate(_lines(field.data), 1):
+        try:
+            parse_line(line)
+        except ValueError as exc:
+            raise ValidationError(f"第 {number} 行：{exc}") from None
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class EntryForm(AdminForm):
+    """Fields every kind has: the file name, the version loaded, the body, scheduling."""
+
+    slug = StringField(
+        "网址名（slug）",
+        validators=[Length(max=80)],
+        description="只用小写英文字母、数字和连字符；留空则按标题拼音生成。",
+    )
+    version = HiddenField()
+    publish_at = DateTimeLocalField("定时发布时间", format=DATETIME, validators=[Optional()])
+    body = TextAreaField("正文（Markdown）", render_kw={"rows": 18})
+
+    def validate_slug(self, field) -> None:
+        if not SLUG_RE.match(field.data or ""):
+            raise ValidationError("网址名只能用小写英文字母、数字和连字符，并以字母或数字开头")
+
+
+class NewsForm(EntryForm):
+    title = StringField("标题", validators=[DataRequired("请填写标题"), Length(max=200)])
+    date = DateTimeLocalField("发布日期", format=DATETIME, validators=[DataRequired("请填写日期")])
+    category = SelectField("栏目", validators=[DataRequired()])
+    tags = StringField("标签", description="用逗号分隔，例如：工联会, 产业工人")
+    summary = TextAreaField("摘要", validators=[Length(max=500)], render_kw={"rows": 2})
+    cover = StringField("封面图", validators=[_media])
+    author = StringField("作者", validators=[Length(max=100)])
+
+
+class ActivityForm(EntryForm):
+    title = StringField("活动名称", validators=[DataRequired("请填写名称"), Length(max=200)])
+    starts_at = DateTimeLocalField("开始时间", format=DATETIME, validators=[DataRequired("请填写")])
+    ends_at = DateTimeLocalField("结束时间", format=DATETIME, validators=[DataRequired("请填写")])
+    brand = SelectField("活动品牌", validators=[DataRequired()])
+    street = SelectField("街道")
+    venue = StringField("地点", validators=[Length(max=200)])
+    station = SelectField("所在阵地")
+    summary = TextAreaField("摘要", validators=[Length(max=500)], render_kw={"rows": 2})
+    cover = StringField("封面图", validators=[_media])
+    reg_phone = StringField("报名电话", validators=[_phone])
+    reg_deadline = DateField("报名截止日期", validators=[Optional()])
+    reg_capacity = IntegerField("名额", validators=[Optional(), NumberRange(min=1)])
+    reg_registered = IntegerField("已报名人数", validators=[Optional(), NumberRange(min=0)])
+    reg_url = StringField("报名网址", validators=[Optional(), URL(message="请填写 http(s) 网址")])
+
+    def validate_ends_at(self, field) -> None:
+        if field.data and self.starts_at.data and field.data < self.starts_at.data:
+            raise ValidationError("结束时间早于开始时间")
+
+
+class StationForm(EntryForm):
+    name = StringField("名称", validators=[DataRequired("请填写名称"), Length(max=100)])
+    type = SelectField("类型", validators=[DataRequired()])
+    street = SelectField("街道", validators=[DataRequired()])
+    address = StringField("地址", validators=[DataRequired("请填写地址"), Length(max=200)])
+    lat = FloatField(
+        "纬度（WGS-84）", validators=[DataRequired("请在地图上选点"), NumberRange(-90, 90)]
+    )
+    lng = FloatField(
+        "经度（WGS-84）", validators=[DataRequired("请在地图上选点"), NumberRange(-180, 180)]
+    )
+    paste = StringField(
+        "粘贴坐标", description="从高德或百度地图复制的“经度,纬度”，会换算为 WGS-84"
+    )
+    paste_crs = SelectField("坐标来源", choices=options(CRS), default="gcj02")
+    hours = TextAreaField(
+        "开放时间",
+        validators=[DataRequired("请填写开放时间"), _hours],
+        description="每行一条，例如 mon-fri 08:30-12:00,14:00-18:00；sun closed",
+        render_kw={"rows": 3},
+    )
+    amenities = CheckboxesField("服务设施")
+    access = SelectField("服务对象")
+    phone = StringField("电话", validators=[_phone])
+    verified_at = DateField("核实日期", validators=[Optional()])
+    summary = TextAreaField("简介", validators=[Length(max=500)], render_kw={"rows": 2})
+
+    def validate_paste(self, field) -> None:
+        if field.data and field.data.strip():
+            try:
+                lat, lng = parse_pasted(field.data.strip(), self.paste_crs.data or "gcj02")
+            except ValueError:
+                raise ValidationError(
+                    "看不懂这个坐标：请粘贴“经度,纬度”，如 114.0652,22.6301"
+                ) from None
+            self.lat.data, self.lng.data = round(lat, 6), round(lng, 6)
+            self.lat.errors, self.lng.errors = [], []
+
+
+class PageForm(EntryForm):
+    title = StringField("标题", validators=[DataRequired("请填写标题"), Length(max=200)])
+    summary = TextAreaField("摘要", validators=[Length(max=500)], render_kw={"rows": 2})
+    order = IntegerField("菜单顺序", default=0, validators=[Optional(), NumberRange(min=0)])
+
+
+FORMS = {"news": NewsForm, "activities": ActivityForm, "stations": StationForm, "pages": PageForm}
+
+
+def set_choices(
+    form: EntryForm, kind: str, site: Site, station_slugs: list[tuple[str, str]]
+) -> None:
+    """Fill the selects from site.yml's vocabularies (they can change while the admin runs)."""
+
+    def terms(name: str, blank: bool = False) -> list[SelectChoice]:
+        pairs = [(t.key, t.label) for t in getattr(site, name).values()]
+        return options([("", "（无）")] + pairs if blank else pairs)
+
+    if kind == "news":
+        form.category.choices = terms("news_categories")
+    elif kind == "activities":
+        form.brand.choices = terms("activity_brands")
+        form.street.choices = terms("streets", blank=True)
+        form.station.choices = options([("", "（无）")] + station_slugs)
+    elif kind == "stations":
+        form.type.choices = terms("station_types")
+        form.street.choices = terms("streets")
+        form.amenities.choices = terms("amenities")
+        form.access.choices = terms("access")
+
+
+def fill(form: EntryForm, entry: Entry, tz: ZoneInfo) -> None:
+    """Put an entry's values into a form."""
+
+    def local(value: dt.datetime | None) -> dt.datetime | None:
+        return value.astimezone(tz).replace(tzinfo=None) if value else None
+
+    form.slug.data = entry.slug
+    form.version.data = entry.version
+    form.body.data = entry.body
+    form.publish_at.data = local(entry.publish_at)
+    for name in form._fields:
+        if name in ("slug", "version", "body", "publish_at", "csrf_token"):
+            continue
+        if hasattr(entry, name):
+            value = getattr(entry, name)
+            if isinstance(value, dt.datetime):
+                value = local(value)
+            elif name == "tags":
+                value = ", ".join(value)
+            elif name == "hours":
+                value = "\n".join(value)
+            form[name].data = value
+    if entry.kind == "stations":
+        form.lat.data, form.lng.data = entry.location.lat, entry.location.lng
+    if entry.kind == "activities" and entry.registration:
+        reg = entry.registration
+        form.reg_phone.data, form.reg_deadline.data = reg.phone, reg.deadline
+        form.reg_capacity.data, form.reg_registered.data = reg.capacity, reg.registered or None
+        form.reg_url.data = reg.url
+
+
+def fields_from(form: EntryForm, kind: str, tz: ZoneInfo) -> dict:
+    """Return front-matter fields (without status) from a validated form."""
+
+    def aware(value: dt.datetime | None) -> dt.datetime | None:
+        return value.replace(tzinfo=tz) if value else None
+
+    def text(name: str) -> str:
+        return (form[name].data or "").strip()
+
+    out: dict = {}
+    if kind == "news":
+        tags = [t.strip() for t in text("tags").replace("，", ",").split(",") if t.strip()]
+        out.update(
+            title=text("title"),
+            date=aware(form.date.data),
+            category=form.category.data,
+            tags=list(dict.fromkeys(tags)),
+            summary=text("summary"),
+            cover=text("cover"),
+            author=text("author"),
+        )
+    elif kind == "activities":
+        reg = {
+            "phone": text("reg_phone"),
+            "deadline": form.reg_deadline.data,
+            "capacity": form.reg_capacity.data,
+            "registered": form.reg_registered.data,
+            "url": text("reg_url"),
+        }
+        reg = {k: v for k, v in reg.items() if v not in (None, "", 0)}
+        out.update(
+            title=text("title"),
+            starts_at=aware(form.starts_at.data),
+            ends_at=aware(form.ends_at.data),
+            brand=form.brand.data,
+            street=form.street.data or "",
+            venue=text("venue"),
+            station=form.station.data or "",
+            summary=text("summary"),
+            cover=text("cover"),
+            registration=reg or None,
+        )
+    elif kind == "stations":
+        out.update(
+            name=text("name"),
+            type=form.type.data,
+            street=form.street.data,
+            address=text("address"),
+            location={"lat": round(form.lat.data, 6), "lng": round(form.lng.data, 6)},
+            hours=_lines(form.hours.data),
+            amenities=list(form.amenities.data or []),
+            access=form.access.data,
+            phone=text("phone"),
+            verified_at=form.verified_at.data,
+            summary=text("summary"),
+        )
+    elif kind == "pages":
+        out.update(title=text("title"), summary=text("summary"), order=form.order.data or None)
+    out["publish_at"] = aware(form.publish_at.data)
+    return out

@@ -1,0 +1,90 @@
+"""Render drafts through the public app, with its templates and its sanitiser, unpublished.
+
+The preview is the real page: a copy of the content in which the draft is forced live is
+handed to the public app, which renders the entry's address as the built site would. Pages
+are served under ``/admin/site/`` so their styles, images and links work inside the admin.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+
+from flask import Flask, Response, abort, send_from_directory
+from markupsafe import escape
+
+from ..content import Content, Entry, resolve_inside
+from ..public.app import THEMES, create_app, site_data
+from ..public.links import make_resolver
+from ..public.urls import entry_path
+from ..render import render_markdown
+
+SITE_PATH = "/admin/site"
+
+
+def _public_app(content: Content, now: dt.datetime | None, script_root: str) -> Flask:
+    app = create_app(content, now=now)
+    # Body links carry the site's base path; inside the admin they must point at the preview.
+    site_data(app).prefix = script_root + SITE_PATH
+    return app
+
+
+def _get(app: Flask, path: str, script_root: str) -> Response:
+    client = app.test_client()
+    return client.get(path, base_url="http://preview" + script_root + SITE_PATH)
+
+
+def render_draft(
+    content: Content, entry: Entry, now: dt.datetime | None, script_root: str = ""
+) -> tuple[int, str]:
+    """Return (status, HTML) of an entry's page as if it were published now."""
+    forced = dataclasses.replace(entry, status="published", publish_at=None)
+    entries = dict(content.entries)
+    entries[entry.kind] = {**entries.get(entry.kind, {}), entry.slug: forced}
+    draft = Content(root=content.root, site=content.site, entries=entries, problems=[])
+    app = _public_app(draft, now, script_root)
+    data = site_data(app)
+    resolve = make_resolver(draft, data.live, forced.source, data.prefix)
+    _, broken = render_markdown(forced.body, resolve)
+    response = _get(app, entry_path(forced), script_root)
+    try:
+        html = response.get_data(as_text=True)
+    finally:
+        response.close()
+    notes = "".join(f"<li>正文链接无效：{escape(b.reason)}</li>" for b in broken)
+    banner = (
+        '<div role="status" style="background:#fff3cd;color:#5c4400;padding:.5rem 1rem;'
+        'border-bottom:1px solid #e0c060;font-size:14px">预览：此页面尚未发布，仅编辑可见。'
+        f"{'<ul>' + notes + '</ul>' if notes else ''}</div>"
+    )
+    return response.status_code, html.replace("<body>", "<body>" + banner, 1)
+
+
+class SitePreview:
+    """Serve the public site of the current content (static, media, pages) under /admin/site/."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cached: tuple[int, str, Flask] | None = None
+
+    def respond(
+        self, content: Content, generation: int, path: str, now: dt.datetime | None, root: str
+    ) -> Response:
+        if path.startswith("static/"):
+            return send_from_directory(THEMES / "default" / "static", path[len("static/") :])
+        if path.startswith("media/"):
+            target = resolve_inside(content.root / "media", path[len("media/") :])
+            if target is None:
+                abort(404)
+            return send_from_directory(target.parent, target.name)
+        with self._lock:
+            if self._cached is None or self._cached[:2] != (generation, root):
+                self._cached = (generation, root, _public_app(content, now, root))
+            app = self._cached[2]
+        inner = _get(app, "/" + path, root)
+        try:
+            data = inner.get_data()
+        finally:
+            inner.close()
+        return Response(data, inner.status_code, content_type=inner.headers.get("Content-Type"))

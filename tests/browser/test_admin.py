@@ -1,0 +1,137 @@
+"""The admin in a real browser: write, preview, publish and read; the map picker; a conflict."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from cms.admin.accounts import OWASP_MINIMUM, Accounts
+from cms.admin.wsgi import serve_app
+from cms.publish.build import build
+
+from ..conftest import DATA, NOW
+from .conftest import LiveServer
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def admin_site(tmp_path: Path):
+    """The admin and the built site on one real server, as ``build.py serve`` runs them."""
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "content", content)
+    # Served at the root here, as ``build.py serve`` serves the demo site.
+    site_yml = content / "site.yml"
+    text = site_yml.read_text("utf-8").replace("example.org/union/", "example.org/")
+    site_yml.write_text(text, "utf-8")
+    output = tmp_path / "site"
+    build(content, output, now=NOW)
+    accounts = Accounts(tmp_path / "instance" / "admin.sqlite3", OWASP_MINIMUM)
+    accounts.add("editor", "editor", PASSWORD)
+    app = serve_app(
+        content, tmp_path / "instance", output, {"YIZHAN_NOW": NOW, "YIZHAN_ARGON2": OWASP_MINIMUM}
+    )
+    server = LiveServer(app)
+    server.content = content
+    yield server
+    server.stop()
+
+
+def _login(page, server) -> None:
+    page.goto(server.url + "/admin/news/")
+    page.get_by_label("用户名").fill("editor")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/admin/news/")
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (180, 20, 20)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_editor_writes_previews_publishes_and_reads_it_live(browser, admin_site):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    _login(page, admin_site)
+    page.goto(admin_site.url + "/admin/news/new/")
+    page.locator("#title").fill("驿站夏日送清凉")
+    expect(page.locator("#slug")).to_have_value("yi-zhan-xia-ri-song-qing-liang")
+    page.locator("#category").select_option("service")
+    page.locator("#body").fill("今天给骑手送去了绿豆汤。\n")
+    page.locator("[data-upload-into-body]").set_input_files(
+        files=[{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}]
+    )
+    expect(page.locator("#body")).to_have_value(re.compile(r"!\[\]\(\.\./media/2026/.+\.jpg\)"))
+    preview = page.frame_locator("#live-preview")
+    expect(preview.locator("h1")).to_have_text("驿站夏日送清凉")
+    expect(preview.locator(".prose img")).to_have_count(1)
+    page.get_by_role("button", name="批准发布").click()
+    page.wait_for_url("**/admin/news/edit/?id=yi-zhan-xia-ri-song-qing-liang")
+    expect(page.locator("#entry-state")).to_contain_text("已发布")
+
+    page.goto(admin_site.url + "/admin/publish/")
+    page.get_by_role("button", name="发布网站").click()
+    expect(page.locator("#publish-link")).to_be_visible(timeout=60_000)
+    expect(page.locator("#publish-count")).to_contain_text("已生成")
+
+    page.goto(admin_site.url + "/news/yi-zhan-xia-ri-song-qing-liang/")
+    expect(page.locator("h1")).to_have_text("驿站夏日送清凉")
+    image = page.locator(".prose img")
+    expect(image).to_have_attribute("src", re.compile(r"/media/2026/"))
+    assert page.evaluate("document.querySelector('.prose img').naturalWidth") == 64
+    context.close()
+
+
+def test_station_is_placed_with_the_map_picker(browser, admin_site):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.route(re.compile(r"https?://(?!127\.0\.0\.1).*"), lambda route: route.abort())
+    _login(page, admin_site)
+    page.goto(admin_site.url + "/admin/stations/new/")
+    page.locator("#name").fill("坪地测试驿站")
+    page.locator("#street").select_option("pingdi")
+    page.locator("#address").fill("深圳市龙岗区坪地街道测试路 8 号")
+    expect(page.locator("#slug")).to_have_value("ping-di-ce-shi-yi-zhan")
+    expect(page.locator("#map-picker.leaflet-container")).to_be_visible()
+    assert page.locator("#lat").input_value() == ""
+    page.locator("#map-picker").click(position={"x": 200, "y": 120})
+    expect(page.locator("#map-picker .leaflet-marker-icon")).to_have_count(1)
+    lat, lng = float(page.locator("#lat").input_value()), float(page.locator("#lng").input_value())
+    assert 22.5 < lat < 22.95 and 113.9 < lng < 114.5
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_url("**/admin/stations/edit/?id=ping-di-ce-shi-yi-zhan")
+    text = (admin_site.content / "stations" / "ping-di-ce-shi-yi-zhan.md").read_text("utf-8")
+    assert f"location:\n  lat: {lat}\n  lng: {lng}\n" in text
+    assert "hours:\n- mon-sun 09:00-18:00\n" in text
+    context.close()
+
+
+def test_two_editors_and_the_second_save_meets_the_conflict_page(browser, admin_site):
+    pages = []
+    for _ in range(2):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        _login(page, admin_site)
+        page.goto(admin_site.url + "/admin/pages/edit/?id=about")
+        pages.append(page)
+    first, second = pages
+    first.locator("#body").fill("第一位编辑的版本。\n")
+    first.get_by_role("button", name="保存").first.click()
+    expect(first.locator(".alert-success")).to_contain_text("已保存")
+    second.locator("#body").fill("第二位编辑的版本，不能丢。\n")
+    second.get_by_role("button", name="保存").first.click()
+    expect(second.locator("h1")).to_have_text("保存冲突：没有保存")
+    expect(second.locator("#mine")).to_have_value(re.compile("第二位编辑的版本，不能丢。"))
+    expect(second.locator("pre.diff").first).to_contain_text("第一位编辑的版本。")
+    saved = (admin_site.content / "pages" / "about.md").read_text("utf-8")
+    assert "第一位编辑的版本。" in saved and "第二位" not in saved
+    for page in pages:
+        page.context.close()
