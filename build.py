@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Yizhan command line: build, check, serve (site + admin), admin, adduser, roll back, import."""
+"""Yizhan command line: build, check, watch, serve (site + admin), adduser, rollback, import."""
 
 from __future__ import annotations
 
@@ -127,6 +127,22 @@ def rollback(output: Path) -> None:
         click.secho(f"无法回滚：{exc}", fg="red", err=True)
         sys.exit(1)
     click.echo(f"已回滚到 {release.name}")
+
+
+@cli.command()
+@content_option
+@output_option
+@click.option("--interval", default=0.5, show_default=True, help="Seconds between checks.")
+def watch(content_root: Path, output: Path, interval: float) -> None:
+    """Publish every change under the content folder as it is saved (Ctrl-C stops)."""
+    from cms.publish.build import Builder
+    from cms.publish.watch import watch as run_watch
+
+    click.echo(f"监视 {content_root}，保存即发布到 {output}（Ctrl-C 停止）")
+    try:
+        run_watch(Builder(content_root, output), log=click.echo, interval=interval)
+    except KeyboardInterrupt:
+        click.echo("已停止。")
 
 
 instance_option = click.option(

@@ -1,0 +1,44 @@
+"""Publishing on save: the watch loop puts an edit live without anyone running a build."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from cms.publish.build import Builder
+from cms.publish.watch import watch
+from tests.build.test_incremental import tree
+
+
+def test_an_edit_goes_live_and_a_broken_save_keeps_the_site(content_copy, tmp_path):
+    builder = Builder(content_copy, tmp_path / "site", jobs=1)
+    messages: list[str] = []
+    stop = threading.Event()
+    loop = threading.Thread(target=watch, args=(builder, messages.append, 0.05, stop))
+    loop.start()
+    try:
+        page = tmp_path / "site" / "about" / "index.html"
+        _wait(lambda: page.exists())
+        about = content_copy / "pages" / "about.md"
+        about.write_text(
+            about.read_text(encoding="utf-8") + "\n监视发布的新段落。\n", encoding="utf-8"
+        )
+        _wait(lambda: "监视发布的新段落" in page.read_text(encoding="utf-8"))
+        live = tree(tmp_path / "site")
+        station = next((content_copy / "stations").glob("*.md"))
+        station.write_text(
+            station.read_text(encoding="utf-8").replace("lat: ", "lat: 9", 1), encoding="utf-8"
+        )
+        _wait(lambda: any("构建失败" in m for m in messages))
+        assert tree(tmp_path / "site") == live
+        assert any(f"content/stations/{station.name}:" in m for m in messages)
+    finally:
+        stop.set()
+        loop.join()
+
+
+def _wait(condition, timeout: float = 60.0) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the watch loop did not publish in time"
+        time.sleep(0.05)
