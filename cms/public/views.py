@@ -46,13 +46,20 @@ def home():
     )
 
 
+def _news_list(items: list | None, number: int, heading: str, endpoint: str, args: dict):
+    """Render one page of a news list; 404 for a missing list or a page past its end."""
+    if items is None:
+        abort(404)
+    page = _page_or_404(items, number)
+    return render_template(
+        "news_list.html", page=page, heading=heading, endpoint=f"public.{endpoint}", args=args
+    )
+
+
 @bp.route("/news/", defaults={"number": 1})
 @bp.route("/news/page/<int:number>/")
 def news_index(number: int):
-    page = _page_or_404(_data().news, number)
-    return render_template(
-        "news_list.html", page=page, heading="新闻动态", endpoint="public.news_index", args={}
-    )
+    return _news_list(_data().news, number, "新闻动态", "news_index", {})
 
 
 @bp.route("/news/category/<key>/", defaults={"number": 1})
@@ -60,48 +67,22 @@ def news_index(number: int):
 def news_category(key: str, number: int):
     data = _data()
     term = data.site.news_categories.get(key)
-    if term is None or not data.news_by_category.get(key):
-        abort(404)
-    page = _page_or_404(data.news_by_category[key], number)
-    return render_template(
-        "news_list.html",
-        page=page,
-        heading=term.label,
-        endpoint="public.news_category",
-        args={"key": key},
-    )
+    items = data.news_by_category.get(key) if term else None  # defaultdict: .get, not []
+    return _news_list(items, number, term.label if term else "", "news_category", {"key": key})
 
 
 @bp.route("/news/tag/<tag>/", defaults={"number": 1})
 @bp.route("/news/tag/<tag>/page/<int:number>/")
 def news_tag(tag: str, number: int):
-    data = _data()
-    if not data.news_by_tag.get(tag):
-        abort(404)
-    page = _page_or_404(data.news_by_tag[tag], number)
-    return render_template(
-        "news_list.html",
-        page=page,
-        heading=f"标签：{tag}",
-        endpoint="public.news_tag",
-        args={"tag": tag},
-    )
+    items = _data().news_by_tag.get(tag)
+    return _news_list(items, number, f"标签：{tag}", "news_tag", {"tag": tag})
 
 
 @bp.route("/news/<int:year>/", defaults={"number": 1})
 @bp.route("/news/<int:year>/page/<int:number>/")
 def news_year(year: int, number: int):
-    data = _data()
-    if not data.news_by_year.get(year):
-        abort(404)
-    page = _page_or_404(data.news_by_year[year], number)
-    return render_template(
-        "news_list.html",
-        page=page,
-        heading=f"{year}年新闻",
-        endpoint="public.news_year",
-        args={"year": year},
-    )
+    items = _data().news_by_year.get(year)
+    return _news_list(items, number, f"{year}年新闻", "news_year", {"year": year})
 
 
 @bp.route("/news/<slug>/")
