@@ -11,7 +11,8 @@ import pytest
 from openpyxl import Workbook
 
 from cms.content import load, writer
-from cms.content.ledger import (
+from cms.maps import coords
+from cms.maps.ledger import (
     COLUMNS,
     LedgerError,
     LedgerRow,
@@ -21,7 +22,6 @@ from cms.content.ledger import (
     read_ledger,
     slug_from_name,
 )
-from cms.maps import coords
 from tests.conftest import DATA, ROOT
 
 SAMPLES = DATA / "ledger"

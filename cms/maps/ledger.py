@@ -17,12 +17,12 @@ from pathlib import Path
 
 from pypinyin import lazy_pinyin
 
-from ..maps import coords
-from . import writer
-from .fields import PHONE_RE
-from .hours import parse_line
-from .model import Station, Term
-from .store import Content
+from ..content import writer
+from ..content.fields import PHONE_RE
+from ..content.hours import parse_line
+from ..content.model import Station, Term
+from ..content.store import Content
+from . import coords
 
 COLUMNS = ("名称", "类型", "街道", "地址", "经度", "纬度", "坐标系", "开放时间", "电话", "服务设施")
 # Column of each front-matter field the ledger sets: names the column in messages and changes.
