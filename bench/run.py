@@ -27,7 +27,7 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 
 from corpus import generate  # noqa: E402
 from measure import run  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
 
 from cms.publish.build import Builder  # noqa: E402
 from cms.publish.serve import StaticSite  # noqa: E402
@@ -45,11 +45,17 @@ def tools() -> Path:
     return TOOLS / "bin"
 
 
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:  # the poller asks hundreds of times
+        pass
+
+
 class Server:
     """The built site on 127.0.0.1, read the way a visitor would."""
 
     def __init__(self, site: Path):
-        self.httpd = make_server("127.0.0.1", 0, StaticSite(site), threaded=True)
+        self.httpd = make_server("127.0.0.1", 0, StaticSite(site), threaded=True,
+                                 request_handler=QuietHandler)
         self.url = f"http://127.0.0.1:{self.httpd.server_port}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
