@@ -182,7 +182,7 @@ def _worker(app: Flask, destination: Path, shard: list[Target], done, results) -
         for batch in _freeze_shard(app, destination, shard):
             with done.get_lock():
                 done.value += len(batch.files)
-            results.put(("files", batch, next(reversed(batch.files), "")))
+            results.put(("files", batch, next(reversed(batch.files.values()), "")))
         results.put(("done",))
     except BaseException as exc:  # report, never hang the parent
         results.put(("error", f"{type(exc).__name__}: {exc}"))
