@@ -1,13 +1,15 @@
 """Benchmark the station finder with 10,000 stations (fixed seed); figures go to README.md.
 
-    .venv/bin/python bench/stations.py [--count 10000] [--keep DIR]
+    .venv/bin/python bench/stations.py [--count 10000] [--keep DIR] [--lighthouse-runs 3]
 
 Generates a content folder (demo site.yml and pages, N synthetic stations), builds it, serves
-it on 127.0.0.1 and drives Debian's Chromium:
+it on 127.0.0.1 (gzip level 6, as a web server would) and drives Debian's Chromium:
 - transfer: every response /stations/ loads (tiles excluded: they are aborted), gzip level 6;
 - near me: the ``yizhan:nearest`` performance measure (location fix → nearest 20 listed);
 - ready: navigation start → finder ready (data parsed, markers clustered), unthrottled and
-  with Lighthouse's mobile CPU slowdown (4×) and its mobile network (150 ms RTT, 1.6 Mbit/s).
+  with Lighthouse's mobile CPU slowdown (4×) and its mobile network (150 ms RTT, 1.6 Mbit/s);
+- Lighthouse itself (bench/node_modules, ``npm ci`` in bench/), mobile profile, simulated
+  throttling, tiles blocked: Time to Interactive, the Performance score and its metrics.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gzip
+import json
+import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -70,6 +75,13 @@ COMMUNITIES = [
     "年丰",
 ]
 MARK = "performance.getEntriesByName('%s')[0].startTime"
+LIGHTHOUSE = ROOT / "bench/node_modules/.bin/lighthouse"
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --disable-quic --no-first-run"
+)
+PACKED = ("text/", "application/javascript", "application/json", "application/geo+json",
+          "image/svg+xml")  # fmt: skip
 FIX = (22.7180, 114.2510)  # the reader's position (Longcheng)
 
 
@@ -96,10 +108,65 @@ def make_content(target: Path, count: int, seed: int = 20261125) -> None:
         )
 
 
-def measure(site: Path, runs: int) -> dict:
+def gzipped(app):  # noqa: ANN001, ANN201 - a WSGI middleware
+    """Compress text responses as nginx's ``gzip on`` would (Lighthouse counts bytes sent)."""
+
+    def wrapped(environ, start_response):  # noqa: ANN001, ANN202
+        seen: dict = {}
+
+        def keep(status, headers, exc_info=None):  # noqa: ANN001, ANN202
+            seen.update(status=status, headers=headers)
+            return lambda data: None
+
+        body = b"".join(app(environ, keep))
+        headers = [(k, v) for k, v in seen["headers"] if k.lower() != "content-length"]
+        kind = dict((k.lower(), v) for k, v in headers).get("content-type", "")
+        if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "") and kind.startswith(PACKED):
+            body = gzip.compress(body, 6, mtime=0)
+            headers.append(("Content-Encoding", "gzip"))
+        headers.append(("Content-Length", str(len(body))))
+        start_response(seen["status"], headers)
+        return [body]
+
+    return wrapped
+
+
+def lighthouse(url: str, runs: int) -> list[dict]:
+    """Run Lighthouse (mobile, simulated throttling) ``runs`` times; return each run's figures."""
+    out = []
+    for _ in range(runs):
+        with tempfile.NamedTemporaryFile(suffix=".json") as report:
+            subprocess.run(
+                [str(LIGHTHOUSE), url, f"--chrome-flags={CHROME_FLAGS}", "--quiet",
+                 "--only-categories=performance", "--output=json",
+                 f"--output-path={report.name}", "--blocked-url-patterns=*.openstreetmap.org*"],
+                env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"}, check=True,
+            )  # fmt: skip
+            doc = json.loads(Path(report.name).read_text())
+        audits = doc["audits"]
+        marks = {
+            item["name"]: item["startTime"]
+            for item in audits["user-timings"].get("details", {}).get("items", [])
+            if item.get("timingType") == "Mark"
+        }
+        out.append({
+            "score": doc["categories"]["performance"]["score"] * 100,
+            "tti": audits["interactive"]["numericValue"],
+            "fcp": audits["first-contentful-paint"]["numericValue"],
+            "lcp": audits["largest-contentful-paint"]["numericValue"],
+            "tbt": audits["total-blocking-time"]["numericValue"],
+            "si": audits["speed-index"]["numericValue"],
+            "cls": audits["cumulative-layout-shift"]["numericValue"],
+            "benchmark": doc["environment"]["benchmarkIndex"],
+            "marks": marks,
+        })  # fmt: skip
+    return out
+
+
+def measure(site: Path, runs: int, lighthouse_runs: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    server = make_server("127.0.0.1", 0, StaticSite(site), threaded=True)
+    server = make_server("127.0.0.1", 0, gzipped(StaticSite(site)), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     out: dict = {key: [] for key in ("nearest_ms", "map_ms", "ready_ms", "map_mobile_ms",
@@ -166,6 +233,7 @@ def measure(site: Path, runs: int) -> dict:
             out["ready_mobile_ms"].append(page.evaluate(MARK % "yizhan:ready"))
             ctx.close()
         browser.close()
+    out["lighthouse"] = lighthouse(base + "/stations/", lighthouse_runs) if lighthouse_runs else []
     server.shutdown()
     return out
 
@@ -175,6 +243,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="keep the generated content and site here")
+    parser.add_argument(
+        "--lighthouse-runs",
+        type=int,
+        default=3 if LIGHTHOUSE.exists() else 0,
+        help="Lighthouse runs (0 to skip; needs 'npm ci' in bench/)",
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="yizhan-bench-"))
     content = work / "content"
@@ -185,7 +259,7 @@ def main() -> None:
     result = build(content, work / "site", now=NOW)
     seconds = time.perf_counter() - started
     print(f"stations: {args.count}; build: {seconds:.1f} s, {result.pages} files")
-    m = measure(work / "site", args.runs)
+    m = measure(work / "site", args.runs, args.lighthouse_runs)
     raw = sum(r for r, _ in m["transfer"].values())
     packed = sum(g for _, g in m["transfer"].values())
     for path, (r, g) in m["transfer"].items():
@@ -202,6 +276,23 @@ def main() -> None:
         f"map interactive, 4x CPU + mobile network: {show('b', m['map_mobile_ms'])} (target 1500)"
     )
     print(f"finder ready, 4x CPU + mobile network: {show('m', m['ready_mobile_ms'])}")
+    if m["lighthouse"]:
+        runs = m["lighthouse"]
+
+        def mid(key: str) -> float:
+            return statistics.median(run[key] for run in runs)
+
+        print(
+            f"Lighthouse 12 mobile, {len(runs)} runs, medians: TTI {mid('tti'):.0f} ms "
+            f"(target 1500), score {mid('score'):.0f}, FCP {mid('fcp'):.0f} ms, "
+            f"LCP {mid('lcp'):.0f} ms, TBT {mid('tbt'):.0f} ms, SI {mid('si'):.0f} ms, "
+            f"CLS {mid('cls'):.2f}; host benchmark index {mid('benchmark'):.0f}"
+        )
+        for run in runs:
+            print(
+                f"  TTI {run['tti']:.0f} ms, score {run['score']:.0f}, marks (observed, "
+                f"unthrottled): {', '.join(f'{k} {v:.0f}' for k, v in run['marks'].items())}"
+            )
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -37,6 +37,10 @@ class MapView:
     css: tuple[str, ...]
 
 
+# The overview maps' smallest zoom: at 8 a phone shows the Pearl River Delta, more than enough.
+OVERVIEW_MIN_ZOOM = 8
+
+
 def js_name(key: str) -> str:
     """Return a vocabulary key as part of a JavaScript identifier."""
     return "".join(c if c.isalnum() else "_" for c in key)
@@ -53,6 +57,9 @@ def overview_map(
     """Return the all-stations map: tiles, one cluster, a toggle layer per type; no markers."""
     lat, lng = convert(site.map.center_lat, site.map.center_lng, "wgs84", tiles.crs)
     m = _base(name, tiles, (lat, lng), site.map.zoom)
+    # Leaflet.markercluster keeps a clustering grid per zoom level from the map's minimum zoom
+    # up, for every marker: a city-wide minimum keeps 12 grids instead of 20 for 10,000 markers.
+    m.options["min_zoom"] = OVERVIEW_MIN_ZOOM
     cluster = MarkerCluster(
         control=False,
         options={"showCoverageOnHover": False, "chunkedLoading": True, "maxClusterRadius": 50},

@@ -169,12 +169,14 @@ def stations_index():
 
 @bp.route("/stations/map.js")
 def stations_map_js():
-    return _script(_maps().overview().script)
+    maps = _maps()
+    return _script(maps.finder_script(maps.overview(), current_app.static_folder or ""))
 
 
 @bp.route("/stations/teaser.js")
 def teaser_map_js():
-    return _script(_maps().teaser().script)
+    maps = _maps()
+    return _script(maps.finder_script(maps.teaser(), current_app.static_folder or ""))
 
 
 @bp.route("/stations/street/<key>/")
