@@ -30,3 +30,8 @@ if ! command -v npm >/dev/null; then
 fi
 (cd themes/default && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 .venv/bin/python -m cms.maps.vendor
+# Test-only data (the Big List of Naughty Strings, pinned in tests/security/package-lock.json);
+# its install script only updates a git submodule, so it is not run.
+if [ "${1:-}" = requirements-dev.txt ]; then
+  (cd tests/security && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+fi

@@ -290,6 +290,9 @@ class EntryView(BaseModelView):
             if slug in taken or (self.kind == "pages" and slug in RESERVED_PAGE_SLUGS):
                 form.slug.errors.append("这个网址名已被使用，请换一个")
                 return None
+            if self.kind == "news" and slug.isdigit():  # /news/<yyyy>/ is the year list
+                form.slug.errors.append("新闻的网址名不能全是数字（会与年份列表冲突），请加上字母")
+                return None
         status = NEXT_STATUS.get(action, entry.status if entry else "draft")
         fields = writer.fields_of(entry) if entry else {}
         fields.update(fields_from(form, self.kind, self.tz))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, send_from_directory
 from markupsafe import escape
@@ -21,10 +22,15 @@ from ..public.urls import entry_path
 from ..render import render_markdown
 
 SITE_PATH = "/admin/site"
+# Creating a Flask app compiles its URL rules; CPython 3.11 before 3.11.8 can fail such
+# compile() calls made by two threads at once ("AST constructor recursion depth mismatch",
+# gh-106905), which made concurrent previews answer 500 under a threaded server.
+_CREATING = threading.Lock()
 
 
 def _public_app(content: Content, now: dt.datetime | None, script_root: str) -> Flask:
-    app = create_app(content, now=now)
+    with _CREATING:
+        app = create_app(content, now=now)
     # Body links carry the site's base path; inside the admin they must point at the preview.
     site_data(app).prefix = script_root + SITE_PATH
     return app
@@ -87,4 +93,9 @@ class SitePreview:
             data = inner.get_data()
         finally:
             inner.close()
-        return Response(data, inner.status_code, content_type=inner.headers.get("Content-Type"))
+        response = Response(data, inner.status_code, content_type=inner.headers.get("Content-Type"))
+        if "Location" in inner.headers:  # a trailing-slash redirect must still say where to
+            response.headers["Location"] = (
+                urlsplit(inner.headers["Location"])._replace(scheme="", netloc="").geturl()
+            )
+        return response

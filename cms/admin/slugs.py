@@ -17,7 +17,8 @@ def suggest(title: str, taken: Container[str] = ()) -> str:
     text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     if len(text) > MAX_LENGTH:
         text = text[:MAX_LENGTH].rsplit("-", 1)[0]
-    base = text or "entry"
+    # All digits would clash with the news year lists (/news/2026/).
+    base = text if text and not text.isdigit() else "-".join(filter(None, ("entry", text)))
     slug, number = base, 2
     while slug in taken:
         slug = f"{base}-{number}"

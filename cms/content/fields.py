@@ -16,6 +16,7 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
 MEDIA_RE = re.compile(r"^media/[A-Za-z0-9][A-Za-z0-9._/-]*\Z")
 PHONE_RE = re.compile(r"^[0-9+() -]{3,30}\Z")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
+_NOT_IN_TAGS = set("\\#?%\x7f")
 
 Converter = Callable[[Any, "Context"], Any]
 
@@ -125,6 +126,12 @@ def tags(value: Any, ctx: Context) -> list[str]:
         tag = str(item).strip()
         if len(tag) > 30 or "/" in tag:
             raise FieldError(f"tag {tag!r} must be at most 30 characters without '/'", str(index))
+        # A tag is also an address (/news/tag/<tag>/): nothing that ends or escapes a path.
+        if tag in (".", "..") or any(c in _NOT_IN_TAGS or ord(c) < 32 for c in tag):
+            raise FieldError(
+                f"tag {tag!r} must not be '.' or '..' nor contain \\ # ? % or control characters",
+                str(index),
+            )
         out.append(tag)
     return list(dict.fromkeys(out))
 

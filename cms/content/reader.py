@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,6 +34,9 @@ SITE_SCALARS = {
     "feed_size": int,
     "yearly_activity_target": int,
 }
+
+# Tab, LF and CR are text; the other C0 characters are not (XML 1.0 forbids them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def read_site(path: Path, label: str = "content/site.yml") -> tuple[Site | None, list[Problem]]:
@@ -161,7 +165,7 @@ def parse_entry(
         parsed = parse(text)
     except FieldError as exc:
         return None, [Problem(label, getattr(exc, "line", 1), "", str(exc))]
-    problems: list[Problem] = []
+    problems: list[Problem] = _body_problems(parsed.body, parsed.body_line, label)
     spec = FIELDS[kind]
     values: dict[str, Any] = {}
     for key, value in parsed.data.items():
@@ -199,6 +203,16 @@ def parse_entry(
         **values,
     )
     return entry, []
+
+
+def _body_problems(body: str, first_line: int, label: str) -> list[Problem]:
+    """Refuse control characters in the body: feeds (XML) and calendars cannot carry them."""
+    found = _CONTROL.search(body)
+    if found is None:
+        return []
+    line = first_line + body.count("\n", 0, found.start())
+    message = f"body contains the control character U+{ord(found.group()):04X}"
+    return [Problem(label, line, "body", message)]
 
 
 def _cross_checks(kind: str, values: dict, parsed, label: str) -> list[Problem]:

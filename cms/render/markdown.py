@@ -42,6 +42,7 @@ DROPPED_WITH_CONTENT = {
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 # Browsers drop these anywhere in a URL, so "java\tscript:" is still a scheme.
 _URL_NOISE = re.compile(r"[\t\n\r]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class LinkError(ValueError):
@@ -158,6 +159,9 @@ def render_markdown(
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+    # Character references such as &#1; decode to control characters that XML (feeds, the
+    # API's lxml pass) refuses. Replaced, not dropped: "java&#1;script:" must not become a scheme.
+    clean = _CONTROL.sub("\ufffd", clean)
     broken = [
         BrokenLink(ref, _line_of(text, ref), str(target))
         for ref, target in links.links.items()
