@@ -57,3 +57,19 @@ def data_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("data") / "site"
     build(DATA / "content", out, now=NOW)
     return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per test session (per xdist worker), for every suite that needs
+    one: a second Playwright in the same worker would fail to start."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (test.sh does this as root)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

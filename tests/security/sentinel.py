@@ -1,0 +1,219 @@
+"""Open many pages in one Chromium context and report every sign of script execution.
+
+Pages are loaded in batches as same-origin iframes of a harness page (answered by the test
+server itself, with no script in it), and each frame is then asked what happened in it.
+Evidence of execution:
+
+- a dialog (``alert``/``confirm``/``prompt``) from any frame: the dialog handler counts it;
+- ``window.__pwned`` set: the canary the hand-written vectors assign to;
+- a ``securitypolicyviolation`` event: the server under test sends a report-only policy
+  that forbids inline script, so an injected script or handler reports itself while it runs;
+- a console error, a page error, an HTTP error status for the page itself, or a 5xx answer
+  to any request the page made;
+- an element with an injected ``on*`` attribute, or a link/source with a ``javascript:``,
+  ``vbscript:`` or ``data:`` URL (what a click would run).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+# Report-only: nothing is blocked, so an injected script both runs (caught above) and reports.
+POLICY = (
+    "script-src 'self' 'report-sample'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'"
+)
+
+INIT = """
+window.__pwned = 0;
+window.__violations = [];
+window.__errors = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push([e.effectiveDirective, e.blockedURI, e.sample, e.sourceFile,
+                            e.lineNumber].join(" "));
+}, true);
+window.addEventListener("error", (e) => { window.__errors.push(String(e.message)); });
+"""
+
+INSPECT = """(allowed) => {
+  const bad = [];
+  const risky = /^(javascript|vbscript|data):/i;
+  for (const el of document.querySelectorAll("*")) {
+    for (const attr of el.attributes) {
+      const name = attr.name.toLowerCase();
+      // As a browser reads a URL: C0 and spaces trimmed at the ends, tabs and newlines dropped.
+      const value = attr.value.replace(/^[\\u0000-\\u0020]+|[\\u0000-\\u0020]+$/g, "")
+        .replace(/[\\t\\n\\r]/g, "");
+      if (name.startsWith("on") && !allowed.some((code) => attr.value.startsWith(code))) {
+        bad.push(`${el.tagName} ${name}=${attr.value.slice(0, 80)}`);
+      }
+      if (["href", "src", "action", "formaction", "xlink:href", "data", "srcdoc"].includes(name)
+          && risky.test(value) && !/^data:image\\/(png|jpeg|gif|webp);/i.test(value)
+          && attr.value !== "javascript:void(0)") {  // Flask-Admin's own dropdown toggles
+        bad.push(`${el.tagName} ${name}=${attr.value.slice(0, 80)}`);
+      }
+    }
+  }
+  return {pwned: window.__pwned || 0, violations: window.__violations || [],
+          errors: window.__errors || [], bad: bad, title: document.title};
+}"""
+
+ASSETS = (".js", ".css", ".woff", ".woff2", ".ttf", ".svg", ".png", ".jpg", ".webp", ".gif")
+
+# Handlers the admin's own templates write: Flask-Admin's list (its delete confirmation and
+# dropdowns) and our confirmation before deleting. Matched as prefixes: a CSP report carries
+# only the first 40 characters of the code.
+OWN_HANDLERS = (
+    "return false;",
+    "return faHelpers.safeConfirm('你确定要删除这条记录",
+    "return confirm('确定删除？删除后可在修改记录中恢复。')",
+)
+
+
+@dataclass
+class Report:
+    """What the pages showed, per URL; ``clean`` when nothing at all was seen."""
+
+    pages: int = 0
+    dialogs: list = field(default_factory=list)
+    findings: dict = field(default_factory=dict)  # url -> [evidence]
+
+    @property
+    def clean(self) -> bool:
+        return not self.dialogs and not self.findings
+
+    def add(self, url: str, evidence: str) -> None:
+        self.findings.setdefault(url, []).append(evidence)
+
+
+class Harness:
+    """Wrap a WSGI app: serve our own documents, add the report-only policy, cache assets.
+
+    The documents (the harness pages and the forms the admin showed back) are answered here,
+    in front of the app, so the browser needs no request interception (which would switch
+    its cache off and make every page fetch every script again).
+    """
+
+    def __init__(self, app):  # noqa: ANN001 - WSGI
+        self.app = app
+        self.documents: dict[str, str] = {}  # path with query -> HTML
+        self.url = ""
+
+    def __call__(self, environ, start_response):  # noqa: ANN001, ANN204
+        path = environ.get("PATH_INFO", "")
+        query = environ.get("QUERY_STRING", "")
+        body = self.documents.get(path + ("?" + query if query else ""))
+        if path.endswith("/preview/") and "sentinel=" in environ.get("HTTP_REFERER", ""):
+            body = ""  # a form shown back needs no live preview: the stored entry's has one
+        if body is not None:
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                      ("Content-Security-Policy-Report-Only", POLICY)])  # fmt: skip
+            return [body.encode("utf-8")]
+
+        def start(status, headers, exc_info=None):  # noqa: ANN001, ANN202
+            kept = [h for h in headers if h[0].lower() != "content-security-policy-report-only"]
+            if path.endswith(ASSETS):  # the app's own scripts and styles: fetched once
+                kept = [h for h in kept if h[0].lower() != "cache-control"]
+                kept.append(("Cache-Control", "max-age=3600"))
+            kept.append(("Content-Security-Policy-Report-Only", POLICY))
+            return start_response(status, kept, exc_info)
+
+        return self.app(environ, start)
+
+
+class Sentinel:
+    """One browser context over one origin, with the handlers installed once."""
+
+    def __init__(self, browser, server: Harness, cookies: list | None = None, batch: int = 32):  # noqa: ANN001
+        self.origin = server.url
+        self.bodies = server.documents
+        self.batch = batch
+        self.report = Report()
+        self.context = browser.new_context(
+            locale="zh-CN", viewport={"width": 1280, "height": 900}, service_workers="block"
+        )
+        self.context.add_init_script(INIT)
+        self.context.add_cookies(cookies or [])
+        self.page = self.context.new_page()
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda error: self.report.add("pageerror", str(error)))
+        self.page.on("console", self._console)
+        self.statuses: dict[str, int] = {}
+        self.page.on("response", self._response)
+
+    def _dialog(self, dialog) -> None:  # noqa: ANN001
+        self.report.dialogs.append((dialog.page.url if dialog.page else "", dialog.message))
+        dialog.dismiss()
+
+    def _console(self, message) -> None:  # noqa: ANN001
+        # Not evidence: a missing image, or the theme's own scripts held back in the admin's
+        # live preview, which is a sandboxed srcdoc frame without allow-scripts.
+        benign = ("Failed to load resource", "Blocked script execution in 'about:srcdoc'")
+        if message.type == "error" and not message.text.startswith(benign):
+            self.report.add("console", message.text[:200])
+
+    def _response(self, response) -> None:  # noqa: ANN001
+        if response.request.resource_type == "document":
+            self.statuses[response.url] = response.status
+        if response.status >= 500:  # a fetch (the live preview) or an asset failing counts too
+            self.report.add(response.url, f"HTTP {response.status} ({response.request.method})")
+
+    def check(self, paths: list[str]) -> Report:
+        """Open every path (relative to the origin) and record what happened."""
+        for start in range(0, len(paths), self.batch):
+            self._open(paths[start : start + self.batch], start)
+        return self.report
+
+    def _open(self, paths: list[str], number: int) -> None:
+        """Open a batch; one that does not settle in time is opened again in halves.
+
+        On a busy machine 32 admin pages each fetching a preview can take minutes to settle;
+        a single page that never settles still fails the run.
+        """
+        try:
+            self._batch(paths, number, timeout=90_000 if len(paths) > 1 else 180_000)
+        except PlaywrightTimeoutError:
+            if len(paths) == 1:
+                raise
+            half = len(paths) // 2
+            self._open(paths[:half], number)
+            self._open(paths[half:], number + half)
+
+    def _batch(self, paths: list[str], number: int, timeout: int) -> None:
+        frames = "".join(
+            f'<iframe src="{html.escape(self.origin + p)}" width="1200" height="600"></iframe>'
+            for p in paths
+        )
+        harness = f"/__harness__/{number}"
+        self.bodies[harness] = f"<!doctype html><title>harness</title>{frames}"
+        # Network idle, not just load: the edit pages fetch their live preview after load.
+        try:
+            self.page.goto(self.origin + harness, wait_until="networkidle", timeout=timeout)
+        finally:
+            del self.bodies[harness]
+        children = self.page.main_frame.child_frames
+        for path, frame in zip(paths, children, strict=True):
+            url = self.origin + path
+            self.report.pages += 1
+            status = self.statuses.get(url)
+            if status is None or status >= 400:
+                self.report.add(path, f"HTTP {status}")
+            try:
+                seen = frame.evaluate(INSPECT, list(OWN_HANDLERS))
+            except Exception as exc:  # a frame that navigated away or crashed is a finding
+                self.report.add(path, f"frame: {exc}")
+                continue
+            if seen["pwned"]:
+                self.report.add(path, f"window.__pwned = {seen['pwned']}")
+            for item in seen["violations"]:
+                if not item.startswith(tuple(f"script-src-attr inline {c}" for c in OWN_HANDLERS)):
+                    self.report.add(path, f"CSP: {item}")
+            for item in seen["errors"]:
+                self.report.add(path, f"error: {item}")
+            for item in seen["bad"]:
+                self.report.add(path, f"attribute: {item}")
+
+    def close(self) -> None:
+        self.context.close()
