@@ -11,11 +11,13 @@ import datetime as dt
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 KEEP = 5
 PARTIAL = ".partial"
 TRASH = ".trash"
+SPARE = ".spare"
 
 
 class ReleaseError(RuntimeError):
@@ -32,10 +34,13 @@ class Releases:
     def new_partial(self) -> Path:
         """Create and return an empty folder for a release being built."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        path = self.folder / f"{stamp}-{os.getpid()}{PARTIAL}"
+        path = self._partial_path()
         path.mkdir()
         return path
+
+    def _partial_path(self) -> Path:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        return self.folder / f"{stamp}-{os.getpid()}{PARTIAL}"
 
     def finish(self, partial: Path) -> Path:
         """Turn a checked partial release into a complete one."""
@@ -89,7 +94,7 @@ class Releases:
         Retired folders are renamed into ``.trash/`` at once and deleted by a detached
         process, so a publish never waits for thousands of files to be unlinked.
         """
-        retired = []
+        retired, spares = [], []
         current = self.current()
         releases = self.all()
         for old in releases[:-keep] if len(releases) > keep else []:
@@ -98,22 +103,68 @@ class Releases:
         for partial in self.folder.glob(f"*{PARTIAL}") if self.folder.is_dir() else []:
             if not _owner_alive(partial):
                 retired.append(partial)
+        folder = self.folder / SPARE
+        for spare in folder.iterdir() if folder.is_dir() else []:
+            # A spare copies the live release; any other is stale (a rollback, a newer build).
+            if spare.name.endswith(PARTIAL):
+                if not _owner_alive(spare):
+                    spares.append(spare)
+            elif current is None or spare.name != current.name:
+                spares.append(spare)
         for path in retired:
             self._retire(path)
+        for path in spares:
+            self._retire(path, manifest=False)
         self.empty_trash(wait)
         return retired
+
+    def spare_for(self, release: Path) -> Path:
+        """Return where the spare copy of ``release`` lives once it is complete."""
+        return self.folder / SPARE / release.name
+
+    def new_spare(self, release: Path) -> Path:
+        """Create and return the folder a spare copy of ``release`` is written into."""
+        (self.folder / SPARE).mkdir(parents=True, exist_ok=True)
+        path = self.folder / SPARE / f"{release.name}-{os.getpid()}{PARTIAL}"
+        path.mkdir()
+        return path
+
+    def take_spare(self, release: Path, wait: float = 30.0) -> Path | None:
+        """Claim the complete spare copy of ``release`` as a new partial release, or None.
+
+        A spare still being written by a live process is waited for (it is further along
+        than a new copy would be); the claim is a rename, so only one build can win it.
+        """
+        folder = self.folder / SPARE
+        deadline = time.monotonic() + wait
+        while True:
+            partial = self._partial_path()
+            try:
+                os.rename(self.spare_for(release), partial)
+                return partial
+            except FileNotFoundError:
+                pass
+            writing = [
+                p for p in folder.glob(f"{release.name}-*{PARTIAL}") if _owner_alive(p)
+            ] if folder.is_dir() else []
+            if not writing or time.monotonic() > deadline:
+                return None
+            time.sleep(0.01)
 
     def discard(self, partial: Path) -> None:
         """Remove a release that failed its checks."""
         self._retire(partial)
         self.empty_trash()
 
-    def _retire(self, path: Path) -> None:
+    def _retire(self, path: Path, manifest: bool = True) -> None:
         trash = self.folder / TRASH
         trash.mkdir(parents=True, exist_ok=True)
-        os.replace(path, trash / f"{path.name}.{os.getpid()}")
-        _manifest = self.folder / f"{path.name.removesuffix(PARTIAL)}.json"
-        _manifest.unlink(missing_ok=True)
+        try:
+            os.replace(path, trash / f"{path.name}.{os.getpid()}.{time.monotonic_ns()}")
+        except FileNotFoundError:  # claimed or retired meanwhile by another build
+            return
+        if manifest:
+            (self.folder / f"{path.name.removesuffix(PARTIAL)}.json").unlink(missing_ok=True)
 
     def empty_trash(self, wait: bool = False) -> None:
         """Delete the trash folder's contents in a detached process (or now, if ``wait``)."""
@@ -131,6 +182,11 @@ class Releases:
 
 def _detached(command: list[str]) -> None:
     """Run a command in a grandchild that outlives us and that nobody has to wait for."""
+    detached(lambda: os.execvp(command[0], command))
+
+
+def detached(work: Callable[[], object]) -> None:
+    """Run ``work`` in a forked grandchild that outlives us and that nobody has to wait for."""
     pid = os.fork()
     if pid == 0:  # child: start the grandchild and leave at once
         try:
@@ -139,7 +195,7 @@ def _detached(command: list[str]) -> None:
                 devnull = os.open(os.devnull, os.O_RDWR)
                 for fd in (0, 1, 2):
                     os.dup2(devnull, fd)
-                os.execvp(command[0], command)
+                work()
         finally:
             os._exit(0)
     os.waitpid(pid, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import random
 import re
@@ -13,17 +14,24 @@ import pytest
 from cms.content import load
 from cms.publish.build import Builder, build
 from cms.publish.releases import Releases
+from tests.build.indexed import FOLDER, fragments, outside_index
 from tests.conftest import NOW
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` (following the ``site`` link) with its bytes."""
+    """Every file under ``root`` (following the ``site`` link) with its bytes; the search
+    index, whose bytes Pagefind does not reproduce, as what each of its results shows; and
+    every folder."""
     root = root.resolve()
     files = {}
     for folder, _, names in os.walk(root):
+        files[Path(folder).relative_to(root).as_posix() + "/"] = b"(folder)"
         for name in names:
             path = Path(folder) / name
             files[path.relative_to(root).as_posix()] = path.read_bytes()
+    files = outside_index(files)
+    for url, fragment in (fragments(root) if (root / FOLDER).is_dir() else {}).items():
+        files[f"{FOLDER}{url}"] = json.dumps(fragment, sort_keys=True).encode()
     return files
 
 
@@ -165,11 +173,13 @@ EDITS = [
 def test_random_edits_build_exactly_what_a_full_build_builds(content_copy, tmp_path, seed):
     rng = random.Random(seed)
     builder = Builder(content_copy, tmp_path / "inc" / "site", jobs=1)
-    builder.build(now=NOW)
+    first = builder.build(now=NOW)
+    made = {first.release: tree(first.release)}
     steps = []
     for step in range(6):
         steps.append(rng.choice(EDITS)(rng, content_copy))
         result = builder.build(now=NOW)
+        made.setdefault(result.release, tree(result.release))
         fresh = tmp_path / f"full{step}" / "site"
         build(content_copy, fresh, now=NOW, full=True, jobs=1)
         incremental, full = tree(builder.releases.link), tree(fresh)
@@ -178,6 +188,39 @@ def test_random_edits_build_exactly_what_a_full_build_builds(content_copy, tmp_p
         assert differing == [], steps
         if "site.yml" not in steps[-1]:  # settings show on every page: all is rendered then
             assert result.rendered < result.pages / 2, steps  # it really was incremental
+    # Later builds start from hard-linked copies of earlier releases: none was written through.
+    for release, files in made.items():
+        if release.exists():
+            assert tree(release) == files, release.name
+
+
+def test_a_publish_takes_the_spare_copy_and_leaves_the_live_release_alone(content_copy, tmp_path):
+    builder = Builder(content_copy, tmp_path / "site", jobs=1)
+    first = builder.build(now=NOW)
+    builder.wait()  # the spare is made after the switch, off the reader's path
+    spare = builder.releases.spare_for(first.release)
+    # The spare holds the pages; the search index is carried over when it is taken.
+    assert tree(spare) == {
+        name: data for name, data in tree(first.release).items() if not name.startswith(FOLDER)
+    }
+    assert (spare / "index.html").stat().st_ino == (first.release / "index.html").stat().st_ino
+    before = tree(first.release)
+
+    path = content_copy / "news" / sorted(p.name for p in (content_copy / "news").glob("*.md"))[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\n备用副本测试。\n", encoding="utf-8")
+    second = builder.build(now=NOW)
+    assert not spare.exists()  # taken: it became the new release
+    assert tree(first.release) == before  # the old release, still kept, was not written through
+    page = f"news/{path.stem}/index.html"
+    assert "备用副本测试" in (second.release / page).read_text(encoding="utf-8")
+    assert "备用副本测试" not in (first.release / page).read_text(encoding="utf-8")
+    builder.wait()
+    assert builder.releases.spare_for(second.release).is_dir()
+
+    builder.releases.rollback()  # a spare of a release that is no longer live is thrown away
+    builder.build(now=NOW)
+    builder.wait()
+    assert not builder.releases.spare_for(second.release).exists()
 
 
 def test_a_no_change_build_keeps_the_live_release(content_copy, tmp_path):
