@@ -1,0 +1,216 @@
+"""Search in Chinese on the built site: Pagefind's index and UI in Chromium, under a strict CSP."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from cms.content import load
+from cms.public.urls import entry_path
+from cms.publish.serve import StaticSite
+from tests.browser.conftest import LiveServer
+from tests.conftest import DATA, DEMO, NOW
+
+# No inline script, no eval: only Pagefind's WebAssembly needs 'wasm-unsafe-eval'.
+POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+WATCH_CSP = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""
+RESULT = ".pagefind-ui__result-inner > .pagefind-ui__result-title a"
+
+
+class StrictSite:
+    """Serve a built site (optionally under a path) with a strict Content-Security-Policy."""
+
+    def __init__(self, site: Path, prefix: str = ""):
+        self.files = StaticSite(site, prefix=prefix)
+
+    def __call__(self, environ, start_response):  # noqa: ANN001 - the WSGI signature
+        def start(status, headers, exc_info=None):  # noqa: ANN001, ANN202
+            return start_response(status, [*headers, ("Content-Security-Policy", POLICY)], exc_info)
+
+        return self.files(environ, start)
+
+
+@pytest.fixture(scope="module")
+def strict_server(demo_site: Path) -> Iterator[LiveServer]:
+    server = LiveServer(StrictSite(demo_site))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def union_server(data_site: Path) -> Iterator[LiveServer]:
+    """tests/data/content (base URL https://example.org/union/) served under /union/."""
+    server = LiveServer(StrictSite(data_site, prefix="/union"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def watched(page):
+    page.add_init_script(WATCH_CSP)
+    yield page
+    assert page.evaluate("window.__violations || []") == []
+
+
+def until(check: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Poll from Python: Playwright's own wait_for_function evaluates a string, which the
+    strict policy forbids (and reports), so it cannot be used here."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "the page never got there"
+        time.sleep(0.05)
+
+
+def hrefs(page) -> list[str]:
+    return [a.get_attribute("href") or "" for a in page.locator(RESULT).all()]
+
+
+def loaded(page) -> None:
+    """Wait until every result shown has its title (each one's data loads on its own)."""
+    items = page.locator(".pagefind-ui__results > li.pagefind-ui__result")
+    until(
+        lambda: (
+            page.locator(".pagefind-ui__results .pagefind-ui__loading").count() == 0
+            and page.locator(RESULT).count() == items.count()
+        )
+    )
+
+
+def results(page, load_all: bool = False) -> list[tuple[str, str]]:
+    """Wait for the results a reader sees; return (title, href) of each page found."""
+    page.locator(".pagefind-ui__message").filter(has_text="结果").wait_for(timeout=30_000)
+    page.locator(".pagefind-ui__results li").first.wait_for(timeout=30_000)
+    loaded(page)
+    more = page.get_by_role("button", name="加载更多结果")
+    while load_all and more.count():
+        shown = page.locator(RESULT).count()
+        more.click()
+        until(lambda shown=shown: page.locator(RESULT).count() > shown)
+        loaded(page)
+    links = page.locator(RESULT)
+    return [(a.inner_text(), a.get_attribute("href")) for a in links.all()]
+
+
+def open_filter(page, name: str) -> None:
+    """Open one filter group of the panel (Pagefind fills it in once the index has loaded)."""
+    group = page.locator("summary.pagefind-ui__filter-name", has_text=name)
+    group.wait_for(timeout=30_000)
+    group.click()
+
+
+def live_titles(root: Path) -> dict[str, str]:
+    """{site path: title} of every live entry of a content folder, as its page shows it."""
+    content = load(root)
+    return {
+        entry_path(entry): entry.title_text
+        for kind in ("news", "activities", "stations", "pages")
+        for entry in content.live(kind, NOW)
+    }
+
+
+@pytest.mark.parametrize("query", ["爱心驿站", "技能竞赛", "法律援助"])
+def test_a_query_typed_without_spaces_finds_the_pages_named_by_it(watched, strict_server, query):
+    titles = live_titles(DEMO)
+    named = {path: title for path, title in titles.items() if query in title}
+    assert len(named) >= 2  # the demo content has such pages, or this test proves nothing
+
+    watched.goto(strict_server.url + "/search/")
+    box = watched.get_by_placeholder("搜索新闻、活动、驿站")
+    box.fill(query)  # typed as a reader types it: no spaces between the words
+    first_page = results(watched)
+    found = results(watched, load_all=True)
+
+    assert watched.locator(".pagefind-ui__message").inner_text().startswith("找到")
+    shown = dict((href, title) for title, href in found)
+    assert {path: shown.get(path) for path in named} == named
+    # Every result is a page of the site with its own title, never a list or the home page.
+    assert all(titles.get(href) == title for href, title in shown.items())
+    # Before "load more", the first results shown already include pages named by it.
+    assert sum(query in title for title, _ in first_page) >= 2
+
+
+def test_the_header_box_searches_and_the_link_can_be_shared(watched, strict_server):
+    watched.goto(strict_server.url + "/")
+    watched.get_by_role("searchbox", name="搜索本站").fill("法律援助")
+    watched.keyboard.press("Enter")
+    watched.wait_for_url("**/search/?q=*")
+    found = results(watched)
+    assert ("南湾街道职工法律援助工作站", "/stations/nanwan-legal-01/") in found
+    # A new query typed on the page goes into the address, so reloading shows it again.
+    watched.get_by_placeholder("搜索新闻、活动、驿站").fill("技能竞赛")
+    until(lambda: watched.evaluate("location.search") == "?q=" + quote("技能竞赛"))
+    watched.reload()
+    assert ("新能源汽车维修工技能竞赛", "/activities/ev-repair-contest-2027-baolong/") in results(
+        watched, load_all=True
+    )
+
+
+def test_a_filter_narrows_the_results_to_one_kind(watched, strict_server):
+    watched.goto(strict_server.url + "/search/?q=" + quote("法律援助"))
+    everything = results(watched, load_all=True)
+    assert {href.split("/")[1] for _, href in everything} >= {"news", "stations"}
+
+    open_filter(watched, "类型")
+    watched.get_by_label(re.compile(r"^驿站 \(\d+\)$")).check()
+    watched.locator(".pagefind-ui__message").filter(has_text="结果").wait_for()
+    until(lambda: watched.locator(RESULT).count() < len(everything))
+    stations = results(watched, load_all=True)
+    assert stations and all(href.startswith("/stations/") for _, href in stations)
+    assert set(stations) == {hit for hit in everything if hit[1].startswith("/stations/")}
+    assert (
+        watched.locator(".pagefind-ui__message").inner_text().startswith(f"找到 {len(stations)} 个")
+    )
+
+
+def test_news_can_be_narrowed_to_a_category(watched, strict_server):
+    content = load(DEMO)
+    label = content.site.news_categories["rights"].label
+    rights = {entry_path(n) for n in content.live("news", NOW) if n.category == "rights"}
+    watched.goto(strict_server.url + "/search/?q=" + quote("职工"))
+    results(watched)
+    open_filter(watched, "新闻分类")
+    watched.get_by_label(re.compile(rf"^{label} \(\d+\)$")).check()
+    until(lambda: bool(shown := hrefs(watched)) and set(shown) <= rights)
+    found = results(watched, load_all=True)
+    assert found and {href for _, href in found} <= rights
+
+
+def test_search_works_under_a_sub_path(watched, union_server):
+    titles = live_titles(DATA / "content")
+    watched.goto(union_server.url + "/union/")
+    watched.get_by_role("searchbox", name="搜索本站").fill("欠薪")
+    watched.keyboard.press("Enter")
+    watched.wait_for_url("**/union/search/?q=*")
+    found = results(watched)
+    assert ("律师驻点为职工讨回欠薪", "/union/news/legal-aid-2026/") in found
+    assert all(href.startswith("/union/") for _, href in found)
+    assert titles["/news/legal-aid-2026/"] == "律师驻点为职工讨回欠薪"
+    watched.get_by_role("link", name="律师驻点为职工讨回欠薪").click()
+    watched.wait_for_url("**/union/news/legal-aid-2026/")
+    assert watched.locator("h1").inner_text() == "律师驻点为职工讨回欠薪"
+
+
+def test_without_javascript_the_header_box_still_reaches_the_search_page(browser, strict_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(strict_server.url + "/news/")
+    page.get_by_role("searchbox", name="搜索本站").fill("爱心驿站")
+    page.get_by_role("button", name="搜索", exact=True).click()
+    page.wait_for_url("**/search/?q=*")
+    assert "q=" + quote("爱心驿站") in page.url
+    assert "启用 JavaScript" in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()

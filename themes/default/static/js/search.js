@@ -1,0 +1,53 @@
+/* The search page: Pagefind's UI over the index the build writes to /pagefind/.
+   Everything it needs comes from data attributes on #search (where the index lives under
+   a sub-path, the UI strings through the theme's catalogue), so the page has no inline
+   script. A query in ?q= (the header's search box) is run at once, and each new query is
+   put back in the address, so a search can be shared as a link. */
+(function () {
+  "use strict";
+
+  function query() {
+    return new URLSearchParams(window.location.search).get("q") || "";
+  }
+
+  function remember(term) {
+    var url = new URL(window.location.href);
+    if (term) {
+      url.searchParams.set("q", term);
+    } else {
+      url.searchParams.delete("q");
+    }
+    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+    return term;
+  }
+
+  function start() {
+    var box = document.getElementById("search");
+    if (!box || typeof window.PagefindUI !== "function") {
+      return;
+    }
+    var ui = new window.PagefindUI({
+      element: "#search",
+      bundlePath: box.dataset.bundle,
+      baseUrl: box.dataset.base,
+      showImages: false,
+      showSubResults: true,
+      translations: JSON.parse(box.dataset.strings || "{}"),
+      processTerm: remember
+    });
+    var term = query();
+    var header = document.getElementById("site-search-q");
+    if (header) {
+      header.value = term;
+    }
+    if (term) {
+      ui.triggerSearch(term);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
