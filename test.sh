@@ -3,12 +3,18 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/setup.sh requirements-dev.txt
-# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
-if [ ! -x /usr/bin/chromium ]; then
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used) and
+# serve the built site with Debian's nginx using deploy/nginx.conf
+# (tests/browser/test_csp_nginx.py; openssl makes its throwaway certificate).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v openssl >/dev/null || missing+=(openssl)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "Browser tests need Chromium: sudo apt-get install chromium" >&2
+    echo "Browser tests need ${missing[*]}: sudo apt-get install ${missing[*]}" >&2
     exit 1
   fi
 fi
