@@ -83,9 +83,10 @@ def build_cmd(
         click.secho(f"构建失败，线上网站保持不变：{exc}", fg="red", err=True)
         sys.exit(1)
     bar.close()
+    index = "" if result.index_seconds is None else f"，搜索索引 {result.index_seconds:.2f} 秒"
     click.echo(
         f"已发布 {result.pages} 个文件（重新生成 {result.rendered} 个），"
-        f"用时 {result.seconds:.2f} 秒，警告 {len(result.warnings)} 条 → {output} → "
+        f"上线用时 {result.seconds:.2f} 秒{index}，警告 {len(result.warnings)} 条 → {output} → "
         f"{result.release.name}"
     )
     for message in result.warnings:

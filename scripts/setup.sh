@@ -31,7 +31,10 @@ fi
 (cd themes/default && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 .venv/bin/python -m cms.maps.vendor
 # Test-only data (the Big List of Naughty Strings, pinned in tests/security/package-lock.json);
-# its install script only updates a git submodule, so it is not run.
+# its install script only updates a git submodule, so it is not run. axe-core (pinned in
+# tests/browser/package-lock.json) is injected into pages by the accessibility tests; it has no
+# install script to run.
 if [ "${1:-}" = requirements-dev.txt ]; then
   (cd tests/security && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  (cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
 fi

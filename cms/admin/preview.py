@@ -16,6 +16,7 @@ from flask import Flask, Response, abort, send_from_directory
 from markupsafe import escape
 
 from ..content import Content, Entry, resolve_inside
+from ..public import assets
 from ..public.app import THEMES, create_app, site_data
 from ..public.links import make_resolver
 from ..public.urls import entry_path
@@ -78,8 +79,12 @@ class SitePreview:
         self, content: Content, generation: int, path: str, now: dt.datetime | None, root: str
     ) -> Response:
         if path.startswith("static/"):
-            return send_from_directory(THEMES / "default" / "static", path[len("static/") :])
-        if path.startswith("media/"):
+            folder = THEMES / "default" / "static"
+            name = assets.original(folder, path[len("static/") :])  # pages name hashed files
+            if name is None:
+                abort(404)
+            return send_from_directory(folder, name)
+        if path.startswith("media/") and not path.startswith("media/r/"):  # renditions: the app
             target = resolve_inside(content.root / "media", path[len("media/") :])
             if target is None:
                 abort(404)

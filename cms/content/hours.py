@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+
+def N_(text: str) -> str:  # noqa: N802 - the name gettext tools look for
+    """Mark a word for the theme's catalogue; the public site translates it when shown."""
+    return text
+
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_LABELS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+DAY_LABELS = (N_("周一"), N_("周二"), N_("周三"), N_("周四"), N_("周五"), N_("周六"), N_("周日"))
 CLOSING_SOON = 30  # minutes before closing that count as "closing soon"
 
 _RANGE = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
@@ -123,31 +130,47 @@ def is_always_open(rules: list[Rule]) -> bool:
     return all((0, 1440) in ranges for ranges in week_table(rules))
 
 
-def describe(rules: list[Rule]) -> list[tuple[str, str]]:
-    """Return (days, times) rows in Chinese, e.g. ("周一至周五", "08:30–12:00、14:00–18:00")."""
+def _same(text: str) -> str:
+    return text
+
+
+def describe(rules: list[Rule], gettext: Callable[[str], str] = _same) -> list[tuple[str, str]]:
+    """Return (days, times) rows, e.g. ("周一至周五", "08:30–12:00、14:00–18:00").
+
+    The words are Chinese unless ``gettext`` translates them (the public site passes its own).
+    """
     table = week_table(rules)
+    names = [gettext(label) for label in DAY_LABELS]
     rows: list[tuple[str, str]] = []
     day = 0
     while day < 7:
         end = day
         while end + 1 < 7 and table[end + 1] == table[day]:
             end += 1
-        label = DAY_LABELS[day] if day == end else f"{DAY_LABELS[day]}至{DAY_LABELS[end]}"
-        rows.append((label, _times(table[day])))
+        label = (
+            names[day]
+            if day == end
+            else gettext("%(first)s至%(last)s")
+            % {
+                "first": names[day],
+                "last": names[end],
+            }
+        )
+        rows.append((label, _times(table[day], gettext)))
         day = end + 1
     return rows
 
 
-def _times(ranges: tuple[tuple[int, int], ...]) -> str:
+def _times(ranges: tuple[tuple[int, int], ...], gettext: Callable[[str], str]) -> str:
     if not ranges:
-        return "休息"
+        return gettext("休息")
     if ranges == ((0, 1440),):
-        return "24小时开放"
+        return gettext("24小时开放")
     parts = []
     for start, end in ranges:
         text = f"{_clock(start)}–{_clock(end)}"
-        parts.append(text + ("（次日）" if end <= start else ""))
-    return "、".join(parts)
+        parts.append(text + (gettext("（次日）") if end <= start else ""))
+    return gettext("、").join(parts)
 
 
 def _clock(minutes: int) -> str:

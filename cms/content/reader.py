@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale, UnknownLocaleError
+
 from .errors import FieldError, Problem
 from .fields import COLOR_RE, SLUG_RE, Context
 from .frontmatter import load_yaml, parse
@@ -86,6 +88,10 @@ def read_site(path: Path, label: str = "content/site.yml") -> tuple[Site | None,
         ZoneInfo(kwargs.get("timezone", "Asia/Shanghai"))
     except (ZoneInfoNotFoundError, ValueError):
         problem("timezone", "is not a time zone name like Asia/Shanghai")
+    try:
+        Locale.parse(str(kwargs.get("language", "zh-CN")).replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        problem("language", "is not a language tag like zh-CN or en")
     if problems:
         return None, problems
     if not kwargs["base_url"].endswith("/"):

@@ -9,7 +9,8 @@ from pathlib import Path
 from flask import Flask, render_template, request
 
 from ..content import Content, load
-from . import exports, filters, views
+from ..render.images import Renditions
+from . import assets, exports, filters, i18n, pictures, views
 from .data import SiteData
 
 THEMES = Path(__file__).resolve().parents[2] / "themes"
@@ -25,10 +26,12 @@ def create_app(
     theme: str = "default",
     config: dict | None = None,
     render_cache: dict | None = None,
+    renditions: Renditions | None = None,
 ) -> Flask:
     """Create the public app over a content folder (or already loaded content) at ``now``.
 
-    ``render_cache`` keeps rendered Markdown bodies between apps (the builder persists it).
+    ``render_cache`` keeps rendered Markdown bodies between apps (the builder persists it);
+    ``renditions`` is the folder of image renditions (the builder's cache; else a scratch one).
     """
     if not isinstance(content, Content):
         content = load(content)
@@ -42,9 +45,13 @@ def create_app(
     app.config.update(JSON_AS_ASCII=False)
     if config:
         app.config.update(config)
-    data = SiteData(content, now, render_cache)
+    # Theme strings go through gettext ({{ _("...") }}) in the language site.yml names.
+    i18n.install(app, folder, content.site.language)
+    data = SiteData(content, now, render_cache, renditions)
     app.extensions["yizhan"] = data
+    assets.init_app(app)  # /static/ CSS and JS under content-hashed names
     filters.register(app)
+    pictures.register(app)
 
     @app.context_processor
     def inject() -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -13,18 +13,27 @@ from icalendar import Calendar, Component, Event
 from ..content.model import Activity, Site
 from .urls import entry_path
 
-
-def calendar_ics(site: Site, activities: Iterable[Activity]) -> bytes:
-    """Return the calendar of all given activities (``/activities/calendar.ics``)."""
-    return _calendar(site, activities).to_ical()
+Gettext = Callable[..., str]
 
 
-def event_ics(site: Site, activity: Activity) -> bytes:
+def _same(message: str, **variables: object) -> str:
+    return message % variables if variables else message
+
+
+def calendar_ics(site: Site, activities: Iterable[Activity], gettext: Gettext = _same) -> bytes:
+    """Return the calendar of all given activities (``/activities/calendar.ics``).
+
+    ``gettext`` puts the calendar's own words in the site's language (Chinese without it).
+    """
+    return _calendar(site, activities, gettext).to_ical()
+
+
+def event_ics(site: Site, activity: Activity, gettext: Gettext = _same) -> bytes:
     """Return a calendar holding one activity (``/activities/<slug>/event.ics``)."""
-    return _calendar(site, [activity]).to_ical()
+    return _calendar(site, [activity], gettext).to_ical()
 
 
-def _calendar(site: Site, activities: Iterable[Activity]) -> Calendar:
+def _calendar(site: Site, activities: Iterable[Activity], gettext: Gettext) -> Calendar:
     """Build a calendar; events are sorted so the caller's order never changes the bytes."""
     cal = Calendar()
     # Calendar.new() would add a random UID, so properties are set one by one.
@@ -32,11 +41,11 @@ def _calendar(site: Site, activities: Iterable[Activity]) -> Calendar:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{site.title} 工会活动")
+    cal.add("x-wr-calname", gettext("%(site)s 工会活动", site=site.title))
     cal.add("x-wr-timezone", site.timezone)
     tz = ZoneInfo(site.timezone)
     for activity in sorted(activities, key=lambda a: (a.starts_at, a.slug)):
-        cal.add_component(_event(site, activity, tz))
+        cal.add_component(_event(site, activity, tz, gettext))
     if cal.walk("VEVENT"):
         cal.add_component(_vtimezone(site.timezone))
     return cal
@@ -57,7 +66,7 @@ def _vtimezone(name: str) -> Component:
     return cal.walk("VTIMEZONE")[0]
 
 
-def _event(site: Site, activity: Activity, tz: ZoneInfo) -> Event:
+def _event(site: Site, activity: Activity, tz: ZoneInfo, gettext: Gettext) -> Event:
     """Build the VEVENT of one activity, times in the site's zone with a TZID."""
     event = Event()
     event.add("uid", f"{activity.slug}@{_host(site)}")
@@ -66,10 +75,10 @@ def _event(site: Site, activity: Activity, tz: ZoneInfo) -> Event:
     event.add("dtstart", activity.starts_at.astimezone(tz))
     event.add("dtend", activity.ends_at.astimezone(tz))
     event.add("summary", activity.title)
-    location = _location(site, activity)
+    location = _location(site, activity, gettext)
     if location:
         event.add("location", location)
-    description = _description(activity)
+    description = _description(activity, gettext)
     if description:
         event.add("description", description)
     event.add("url", site.url(entry_path(activity)))
@@ -79,28 +88,28 @@ def _event(site: Site, activity: Activity, tz: ZoneInfo) -> Event:
     return event
 
 
-def _location(site: Site, activity: Activity) -> str:
+def _location(site: Site, activity: Activity, gettext: Gettext) -> str:
     """Return "venue（street）", or whichever of the two is known."""
     street = site.streets.get(activity.street)
     street_label = street.label if street else activity.street
     if activity.venue and street_label:
-        return f"{activity.venue}（{street_label}）"
+        return gettext("%(venue)s（%(street)s）", venue=activity.venue, street=street_label)
     return activity.venue or street_label
 
 
-def _description(activity: Activity) -> str:
+def _description(activity: Activity, gettext: Gettext) -> str:
     """Return the summary followed by how to register, if registration is needed."""
     lines = [activity.summary] if activity.summary else []
     reg = activity.registration
     if reg is not None:
         if reg.phone:
-            lines.append(f"报名电话：{reg.phone}")
+            lines.append(gettext("报名电话：%(phone)s", phone=reg.phone))
         if reg.deadline is not None:
-            lines.append(f"报名截止：{reg.deadline.isoformat()}")
+            lines.append(gettext("报名截止：%(date)s", date=reg.deadline.isoformat()))
         if reg.capacity is not None:
-            lines.append(f"名额：{reg.capacity}人")
+            lines.append(gettext("名额：%(count)s人", count=reg.capacity))
         if reg.url:
-            lines.append(f"在线报名：{reg.url}")
+            lines.append(gettext("在线报名：%(url)s", url=reg.url))
     return "\n".join(lines)
 
 

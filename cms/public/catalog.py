@@ -32,6 +32,9 @@ def html_pages(data: SiteData) -> Iterator[Address]:
         yield "public.activities_brand", {"key": key}, _newest(items)
     for act in data.activities:
         yield "public.activity_detail", {"slug": act.slug}, act.modified
+    # /numbers/ counts activities and stations; it changes when either list does.
+    counted = max(filter(None, [_newest(data.activities), _newest(data.stations)]), default=None)
+    yield "public.numbers", {}, counted
     yield "public.stations_index", {}, _newest(data.stations)
     for key, items in sorted(data.stations_by_street.items()):
         yield "public.stations_street", {"key": key}, _newest(items)
@@ -45,7 +48,7 @@ def html_pages(data: SiteData) -> Iterator[Address]:
 
 
 def other_files(data: SiteData) -> Iterator[tuple[str, dict]]:
-    """Yield feeds, calendars, API documents, media and the 404 page."""
+    """Yield feeds, calendars, API documents, media, the 404 page and the search page."""
     for endpoint in (
         "exports.atom",
         "exports.rss",
@@ -61,6 +64,7 @@ def other_files(data: SiteData) -> Iterator[tuple[str, dict]]:
         "public.stations_map_js",
         "public.teaser_map_js",
         "public.not_found_page",
+        "public.search",  # not in the sitemap: it has no content of its own
     ):
         yield endpoint, {}
     for name in sorted(SCHEMAS):
@@ -73,6 +77,8 @@ def other_files(data: SiteData) -> Iterator[tuple[str, dict]]:
         yield "public.station_map_js", {"slug": st.slug}
     for ref in data.media_refs():
         yield "public.media", {"ref": ref.removeprefix("media/")}
+    for name in data.rendition_names():
+        yield "public.rendition", {"name": name}
 
 
 def _paged(endpoint: str, args: dict, items: list, per_page: int) -> Iterator[Address]:

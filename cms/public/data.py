@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 from ..content import Activity, Content, Entry, News, Page, Problem, Station
 from ..render import LinkError, Rendered, render_markdown
+from ..render.images import Renditions, scratch_renditions
 from .links import make_resolver
+from .pictures import Pictures
 
 RESERVED_PAGE_SLUGS = {
     "news",
@@ -71,7 +73,11 @@ class SiteData:
     """The live view of a content folder at one moment, with indexes the routes need."""
 
     def __init__(
-        self, content: Content, now: dt.datetime | None = None, render_cache: dict | None = None
+        self,
+        content: Content,
+        now: dt.datetime | None = None,
+        render_cache: dict | None = None,
+        renditions: Renditions | None = None,
     ):
         self.content = content
         # body digest -> (Rendered, broken links, {reference: what it resolved to})
@@ -90,6 +96,7 @@ class SiteData:
             "pages": {e.slug: e for e in self.pages},
         }
         self._rendered: dict[tuple[str, str], Rendered] = {}
+        self.pictures = Pictures(content, self.live, renditions or scratch_renditions())
         self.used_cache_keys: set[bytes] = set()
         self._index()
 
@@ -130,7 +137,10 @@ class SiteData:
     def cache_key(self, entry: Entry) -> bytes:
         """Return the render-cache key of an entry's body (its text and folder)."""
         folder = entry.source.rpartition("/")[0]
-        return hashlib.blake2b(f"{folder}\0{entry.body}".encode(), digest_size=16).digest()
+        # The file's version (a hash of its bytes) stands for its body, saving a hash of
+        # every body on every build; an entry not read from a file (a preview) has none.
+        body = f"v\0{entry.version}" if entry.version else f"b\0{entry.body}"
+        return hashlib.blake2b(f"{folder}\0{body}".encode(), digest_size=16).digest()
 
     def stale_bodies(self) -> list[Entry]:
         """Return the live entries whose body is not in the render cache (or is outdated)."""
@@ -211,9 +221,9 @@ class SiteData:
         Only the ``window`` news nearest in time under each tag are weighed, so the cost per
         article stays flat however many thousands of news share a tag.
         """
-        memo = self.__dict__.setdefault("_related", {})
+        memo = self._related_memo(limit, window)
         if item.slug in memo:
-            return memo[item.slug]
+            return [self.live["news"][slug] for slug in memo[item.slug]]
         positions = self._news_index()
         here = positions[item.slug]
         scores: dict[int, int] = {}
@@ -224,8 +234,24 @@ class SiteData:
                 if rank != here:
                     scores[rank] = scores.get(rank, 0) + 1
         best = heapq.nsmallest(limit, scores, key=lambda rank: (-scores[rank], rank))
-        memo[item.slug] = [self.news[rank] for rank in best]
-        return memo[item.slug]
+        memo[item.slug] = [self.news[rank].slug for rank in best]
+        return [self.news[rank] for rank in best]
+
+    def _related_memo(self, limit: int, window: int) -> dict[str, list[str]]:
+        """Return the related-news answers for this list of news, kept in the render cache.
+
+        They depend only on the order of the news and their tags, so an edit to a body or a
+        title reuses every answer of the previous build instead of weighing 10,000 articles.
+        """
+        memos = self.__dict__.setdefault("_related", {})
+        if (limit, window) not in memos:
+            digest = hashlib.blake2b(f"related\0{limit}\0{window}".encode(), digest_size=16)
+            for news in self.news:
+                digest.update("\0".join((news.slug, *news.tags, "\n")).encode())
+            key = digest.digest()
+            memos[(limit, window)] = self.render_cache.setdefault(key, {})
+            self.used_cache_keys.add(key)
+        return memos[(limit, window)]
 
     def _tag_positions(self, tag: str) -> list[int]:
         """Positions in the news list of the news under ``tag`` (ascending)."""
@@ -246,6 +272,23 @@ class SiteData:
         if not hasattr(self, "_positions"):
             self._positions = {n.slug: i for i, n in enumerate(self.news)}
         return self._positions
+
+    def image_keys(self, entry: Entry) -> tuple[str, ...]:
+        """Return the digests of the images an entry's page shows (cover, then body)."""
+        refs = self.pictures.refs(entry, self.rendered(entry).links)
+        return tuple(self.pictures.key(ref) for ref in refs)
+
+    def rendition_names(self) -> list[str]:
+        """Return every image rendition the live pages show, encoding those not cached."""
+        return self.pictures.names(self._bodies())
+
+    def unencoded_images(self) -> list[str]:
+        """Return the media references shown on live pages whose renditions are not cached."""
+        return self.pictures.missing(self._bodies())
+
+    def _bodies(self) -> list[tuple[Entry, tuple[str, ...]]]:
+        entries = [e for items in self.live.values() for e in items.values()]
+        return [(e, self.rendered(e).links) for e in entries]
 
     def media_refs(self) -> list[str]:
         """Return every media file a live page uses (covers and body links), sorted."""

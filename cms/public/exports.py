@@ -8,6 +8,7 @@ from ..content import Entry
 from . import api, calendar, catalog, feeds, maps
 from . import sitemap as sitemap_mod
 from .data import SiteData
+from .i18n import gettext
 
 bp = Blueprint("exports", __name__)
 
@@ -69,14 +70,14 @@ def robots():
 @bp.route("/activities/calendar.ics", endpoint="calendar")
 def calendar_():
     data = _data()
-    return _send(calendar.calendar_ics(data.site, data.activities), "text/calendar")
+    return _send(calendar.calendar_ics(data.site, data.activities, gettext), "text/calendar")
 
 
 @bp.route("/activities/<slug>/event.ics")
 def event(slug: str):
     data = _data()
     item = data.live["activities"].get(slug) or abort(404)
-    return _send(calendar.event_ics(data.site, item), "text/calendar")
+    return _send(calendar.event_ics(data.site, item, gettext), "text/calendar")
 
 
 @bp.route("/api/v1/site.json")

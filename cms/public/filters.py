@@ -1,4 +1,4 @@
-"""Jinja filters and globals of the public theme: dates in Chinese, labels, JSON-LD."""
+"""Jinja filters and globals of the public theme: dates in the site's language, labels, JSON-LD."""
 
 from __future__ import annotations
 
@@ -6,14 +6,21 @@ import datetime as dt
 import json
 import re
 
+from babel import Locale
+from babel.dates import format_datetime
 from flask import current_app, request
 from markupsafe import Markup
 
 from ..content.hours import describe, parse_hours
 from ..maps.icons import amenity_icon
+from .i18n import gettext, pgettext, site_locale
 
-WEEKDAYS = "一二三四五六日"
-ACTIVITY_STATES = {"open": "报名中", "full": "已满", "closed": "报名截止", "ended": "已结束"}
+# CLDR patterns per language: (date, date with weekday and time). Chinese readers expect
+# 2021年7月15日（周四）09:00; other languages without a row get Babel's long formats.
+DATE_PATTERNS = {
+    "zh": ("y年M月d日", "y年M月d日（EEE）HH:mm"),
+    "en": ("d MMMM y", "EEE d MMMM y, HH:mm"),
+}
 
 
 def local(value: dt.datetime) -> dt.datetime:
@@ -21,19 +28,29 @@ def local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(current_app.extensions["yizhan"].tz)
 
 
+def _patterns() -> tuple[Locale, str, str]:
+    """Return the site's locale and its (date, date-time) patterns."""
+    locale = site_locale(current_app.extensions["yizhan"].site.language)
+    date, when = DATE_PATTERNS.get(locale.language, ("long", "full"))
+    return locale, date, when
+
+
 def cn_date(value: dt.date | dt.datetime | None) -> str:
-    """Format a date the way Chinese readers expect: 2021年4月9日."""
+    """Format a date in the site's language: 2021年4月9日, 9 April 2021."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         value = local(value)
-    return f"{value.year}年{value.month}月{value.day}日"
+    locale, pattern, _ = _patterns()
+    day = dt.datetime(value.year, value.month, value.day)
+    return format_datetime(day, pattern, locale=locale)
 
 
 def cn_datetime(value: dt.datetime) -> str:
-    """Format a date-time: 2021年7月15日（周四）09:00."""
-    value = local(value)
-    return f"{cn_date(value)}（周{WEEKDAYS[value.weekday()]}）{value:%H:%M}"
+    """Format a date-time: 2021年7月15日（周四）09:00, Thu 15 July 2021, 09:00."""
+    locale, _, pattern = _patterns()
+    # Already in the site's zone, and the patterns name no zone: format the wall-clock time.
+    return format_datetime(local(value).replace(tzinfo=None), pattern, locale=locale)
 
 
 def cn_range(start: dt.datetime, end: dt.datetime) -> str:
@@ -41,7 +58,7 @@ def cn_range(start: dt.datetime, end: dt.datetime) -> str:
     start, end = local(start), local(end)
     if start.date() == end.date():
         return f"{cn_datetime(start)}–{end:%H:%M}"
-    return f"{cn_datetime(start)} 至 {cn_datetime(end)}"
+    return gettext("%(start)s 至 %(end)s", start=cn_datetime(start), end=cn_datetime(end))
 
 
 def jsonld(data: dict) -> Markup:
@@ -61,7 +78,20 @@ def rooted(html: str) -> Markup:
 
 
 def hours_rows(lines: list[str]) -> list[tuple[str, str]]:
-    return describe(parse_hours(lines))
+    """Return a station's opening hours as (days, times) rows in the site's language."""
+    return describe(parse_hours(lines), gettext)
+
+
+def activity_state(state: str) -> str:
+    """Return the label of an activity's registration state (open, full, closed, ended)."""
+    # A context keeps the state 报名截止 apart from the deadline heading of the same words.
+    labels = {
+        "open": pgettext("activity state", "报名中"),
+        "full": pgettext("activity state", "已满"),
+        "closed": pgettext("activity state", "报名截止"),
+        "ended": pgettext("activity state", "已结束"),
+    }
+    return labels[state]
 
 
 def register(app) -> None:
@@ -72,7 +102,6 @@ def register(app) -> None:
         jsonld=jsonld,
         rooted=rooted,
         hours_rows=hours_rows,
+        activity_state=activity_state,
     )
-    app.jinja_env.globals.update(
-        cn_range=cn_range, ACTIVITY_STATES=ACTIVITY_STATES, amenity_icon=amenity_icon
-    )
+    app.jinja_env.globals.update(cn_range=cn_range, amenity_icon=amenity_icon)

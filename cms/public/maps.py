@@ -18,10 +18,12 @@ from ..maps.points import compact_stations
 from ..maps.qr import qr_svg
 from ..maps.tiles import Tiles, tiles_for
 from .data import SiteData
+from .i18n import gettext as _
+from .numbers import wording
 from .urls import entry_path
 
 # The station finder's own scripts, in load order; the finder pages get them in their map script.
-FINDER_SCRIPTS = ("hours.js", "geo.js", "stations.js")
+FINDER_SCRIPTS = ("hours.js", "geo.js", "clusters.js", "stations.js")
 
 
 class StationMaps:
@@ -39,7 +41,7 @@ class StationMaps:
 
     @property
     def tiles(self) -> Tiles:
-        return self._once("tiles", lambda: tiles_for(self.site.map))
+        return self._once("tiles", lambda: tiles_for(self.site.map, _))
 
     def overview(self) -> MapView:
         """Return the /stations/ map (clustered, a layer toggle per type)."""
@@ -54,14 +56,17 @@ class StationMaps:
         return self._once(f"station:{station.slug}",
                           lambda: station_map(self.site, self.tiles, station))
 
-    def finder_script(self, view: MapView, static: str | Path) -> str:
+    def finder_script(self, view: MapView | None, static: str | Path) -> str:
         """Return a finder page's one script: the folium map script, then the finder's code.
 
-        One file instead of four saves round trips on a phone network (Lighthouse's mobile
+        ``view`` None: no map (the home page's teaser lists the nearest stations without one,
+        which keeps Leaflet out of the home page's 60 KB budget).
+
+        One file instead of five saves round trips on a phone network (Lighthouse's mobile
         profile gives each 150 ms). The parts are the theme's files as they are, so the unit
-        tests that load hours.js and geo.js still test what the pages run.
+        tests that load hours.js, geo.js and clusters.js still test what the pages run.
         """
-        parts = [view.script]
+        parts = [view.script] if view else []
         for name in FINDER_SCRIPTS:
             parts.append((Path(static) / "js" / name).read_text(encoding="utf-8"))
         return ";\n".join(part.rstrip() for part in parts) + "\n"
@@ -79,7 +84,8 @@ class StationMaps:
 
     def qr(self, station: Station, scale: int = 4) -> str:
         """Return the QR code (SVG) of a station page's public address."""
-        return qr_svg(self.site.url(entry_path(station)), f"{station.name}的二维码", scale)
+        title = _("%(name)s的二维码", name=station.name)
+        return qr_svg(self.site.url(entry_path(station)), title, scale)
 
     def charts(self) -> dict[str, str]:
         """Return the at-a-glance charts: stations by type and by street."""
@@ -96,8 +102,10 @@ class StationMaps:
                 if self.data.stations_by_street.get(key)
             ]
             return {
-                "type": bar_chart("各类型服务阵地数量", by_type, "chart-type"),
-                "street": bar_chart("各街道服务阵地数量", by_street, "chart-street"),
+                "type": bar_chart(_("各类型服务阵地数量"), by_type, "chart-type", wording(False)),
+                "street": bar_chart(
+                    _("各街道服务阵地数量"), by_street, "chart-street", wording(False)
+                ),
             }
 
         return self._once("charts", make)

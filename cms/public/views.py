@@ -7,7 +7,9 @@ import mimetypes
 from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
 
 from ..content import resolve_inside
+from . import numbers as work_numbers
 from .data import SiteData, paginate
+from .i18n import gettext as _
 from .maps import StationMaps
 from .maps import current as maps_of_app
 
@@ -59,7 +61,7 @@ def _news_list(items: list | None, number: int, heading: str, endpoint: str, arg
 @bp.route("/news/", defaults={"number": 1})
 @bp.route("/news/page/<int:number>/")
 def news_index(number: int):
-    return _news_list(_data().news, number, "新闻动态", "news_index", {})
+    return _news_list(_data().news, number, _("新闻动态"), "news_index", {})
 
 
 @bp.route("/news/category/<key>/", defaults={"number": 1})
@@ -75,14 +77,14 @@ def news_category(key: str, number: int):
 @bp.route("/news/tag/<tag>/page/<int:number>/")
 def news_tag(tag: str, number: int):
     items = _data().news_by_tag.get(tag)
-    return _news_list(items, number, f"标签：{tag}", "news_tag", {"tag": tag})
+    return _news_list(items, number, _("标签：%(tag)s", tag=tag), "news_tag", {"tag": tag})
 
 
 @bp.route("/news/<int:year>/", defaults={"number": 1})
 @bp.route("/news/<int:year>/page/<int:number>/")
 def news_year(year: int, number: int):
     items = _data().news_by_year.get(year)
-    return _news_list(items, number, f"{year}年新闻", "news_year", {"year": year})
+    return _news_list(items, number, _("%(year)s年新闻", year=year), "news_year", {"year": year})
 
 
 @bp.route("/news/<slug>/")
@@ -108,7 +110,7 @@ def activities_index():
         upcoming=data.upcoming,
         past=data.past[:10],
         more_past=len(data.past) > 10,
-        heading="工会活动",
+        heading=_("工会活动"),
     )
 
 
@@ -119,7 +121,7 @@ def activities_past(number: int):
     return render_template(
         "activities_past.html",
         page=page,
-        heading="往期活动",
+        heading=_("往期活动"),
         endpoint="public.activities_past",
         args={},
     )
@@ -156,6 +158,13 @@ def activity_detail(slug: str):
     )
 
 
+@bp.route("/numbers/")
+def numbers():
+    data = _data()
+    figures = work_numbers.figures(data)
+    return render_template("numbers.html", figures=figures, charts=work_numbers.charts(figures))
+
+
 @bp.route("/stations/")
 def stations_index():
     data = _data()
@@ -176,7 +185,7 @@ def stations_map_js():
 @bp.route("/stations/teaser.js")
 def teaser_map_js():
     maps = _maps()
-    return _script(maps.finder_script(maps.teaser(), current_app.static_folder or ""))
+    return _script(maps.finder_script(None, current_app.static_folder or ""))
 
 
 @bp.route("/stations/street/<key>/")
@@ -241,10 +250,23 @@ def media(ref: str):
     return send_from_directory(path.parent, path.name, max_age=0)
 
 
+@bp.route("/media/r/<name>")
+def rendition(name: str):
+    # Renditions are named by content hash; the catalog lists those of live pages for freezing.
+    path = _data().pictures.renditions.file(name) or abort(404)
+    return send_from_directory(path.parent, path.name, max_age=0)
+
+
 def _media_allowed(data: SiteData) -> set[str]:
     if not hasattr(data, "_media_allowed"):
         data._media_allowed = set(data.media_refs())  # type: ignore[attr-defined]
     return data._media_allowed  # type: ignore[attr-defined]
+
+
+@bp.route("/search/")
+def search():
+    # The results come from the Pagefind index the build writes to /pagefind/ (search.js).
+    return render_template("search.html")
 
 
 @bp.route("/404.html")

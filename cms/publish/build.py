@@ -5,27 +5,37 @@ shows (``deps``), and a file whose token and code are unchanged is hard-linked f
 release instead of rendered. Parsed entries and rendered bodies are cached between builds. A
 ``Builder`` keeps those caches in memory, so a long-lived process (``build.py watch``, the admin)
 publishes one edit in a fraction of a second; ``build()`` is the one-shot form.
+
+The search index does not hold a new page back: the release goes live carrying the previous
+index, and Pagefind then indexes the live release and swaps its fresh index in; the result
+reports the time to go live and the indexing time apart.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
+import shutil
+import subprocess
+import threading
 import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content import ContentError, Problem, load
+from ..content import ContentError, Problem, load, write_atomic
 from ..public.app import create_app, site_data
+from ..render.images import Renditions
+from . import search
 from .cache import BuildCache, code_version
 from .freeze import Progress, Target, freeze, plan
 from .linkcheck import missing
-from .parallel import prerender
-from .releases import Releases
+from .parallel import encode_images, prerender
+from .releases import PARTIAL, Releases, detached
 
 
 class BuildError(RuntimeError):
@@ -39,10 +49,11 @@ class BuildError(RuntimeError):
 @dataclass
 class BuildResult:
     release: Path
-    pages: int  # files in the release
-    seconds: float
+    pages: int  # files in the release, without the search index
+    seconds: float  # until the release was live
     rendered: int = 0  # files rendered this time (the rest were unchanged and linked)
     warnings: list[str] = field(default_factory=list)
+    index_seconds: float | None = None  # building the search index after that (None: not run)
 
 
 class Builder:
@@ -55,12 +66,19 @@ class Builder:
         keep: int = 5,
         jobs: int | None = None,
         persist: bool = True,
+        background: str = "thread",
     ):
+        """``background`` says how work after the switch runs: in a ``thread`` of a builder
+        that lives on, or in a detached ``process`` when the caller exits right after."""
         self.content_root = Path(content_root)
         self.releases = Releases(output)
         self.keep = keep
         self.jobs = jobs or os.cpu_count() or 1
         self.cache = BuildCache(self.releases.folder / ".cache", persist=persist)
+        # Image renditions, named by content hash: kept between builds, never re-encoded.
+        self.images = Renditions(self.releases.folder / ".cache" / "renditions")
+        self.background = background
+        self._after: threading.Thread | None = None
 
     def build(
         self,
@@ -71,6 +89,9 @@ class Builder:
     ) -> BuildResult:
         """Build, check and switch; raise BuildError (live site untouched) on any problem."""
         started = time.perf_counter()
+        if self._after is not None:  # the caches and the spare of the last build
+            self._after.join()
+            self._after = None
         self.releases.prune(self.keep)
 
         log("读取内容…")
@@ -78,7 +99,9 @@ class Builder:
             content = load(self.content_root, self.cache.content)
         except ContentError as exc:
             raise BuildError("content/site.yml is broken", [str(p) for p in exc.problems]) from None
-        app = create_app(content, now=now, render_cache=self.cache.rendered)
+        app = create_app(
+            content, now=now, render_cache=self.cache.rendered, renditions=self.images
+        )
         data = site_data(app)
         prerender(data, self.jobs)
         problems: list[Problem] = content.problems + data.check()
@@ -91,13 +114,15 @@ class Builder:
             f"新闻 {len(data.news)} 篇，活动 {len(data.activities)} 项，"
             f"服务阵地 {len(data.stations)} 个，页面 {len(data.pages)} 个"
         )
-
+        encode_images(data, self.jobs)  # new images only: renditions are cached by content hash
         targets = plan(app)
         # Labels, menus and the base URL show on every page: site.yml is part of the version.
         settings = (self.content_root / "site.yml").read_bytes()
         version = f"{code_version()}:{hashlib.blake2b(settings, digest_size=8).hexdigest()}"
         previous = self.releases.current()
-        manifest = {} if full else _read_manifest(self.releases, previous, version)
+        manifest, indexed = (
+            ({}, False) if full else _read_manifest(self.releases, previous, version)
+        )
         reuse = {
             t.key: manifest[t.key]
             for t in targets
@@ -106,39 +131,98 @@ class Builder:
         todo = [t for t in targets if t.key not in reuse]
         if previous is not None and not todo and len(reuse) == len(manifest):
             log("内容没有变化，线上网站已是最新。")
+            result = BuildResult(previous, len(reuse), time.perf_counter() - started, 0)
+            if not indexed:  # the build that made it stopped before its index was done
+                result.index_seconds = self.index(previous, log, result.warnings)
             self.cache.keep_only(data.used_cache_keys)
-            self.cache.save()
-            return BuildResult(previous, len(reuse), time.perf_counter() - started, 0)
+            self.images.keep_only(data.pictures.used)
+            self._in_background(self.cache.save)
+            return result
 
-        partial = self.releases.new_partial()
+        # The spare is a hard-linked copy of the live release made after the last publish:
+        # taking it and dropping what changed is much faster than linking every file again.
+        spare = self.releases.take_spare(previous) if previous is not None and manifest else None
+        partial = spare or self.releases.new_partial()
         caught: list[warnings.WarningMessage] = []
         try:
-            _link_unchanged(previous, partial, [path for _, path in reuse.values()])
+            if spare is not None:
+                _drop_changed(partial, manifest, reuse)
+            else:
+                _link_unchanged(previous, partial, [path for _, path in reuse.values()])
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 frozen = freeze(app, partial, todo, self.jobs, progress)
             files = {key: path for key, (_, path) in reuse.items()} | frozen.files
             # Links of new pages were collected while freezing; unchanged pages were checked
             # when they were made, and anything they link to that changed changed them too.
-            broken = missing(frozen.links, {"/" + path for path in files.values()})
+            # The search page links to the index's UI files, which are written after the switch.
+            listed = {"/" + path for path in [*files.values(), *search.UI_FILES]}
+            broken = missing(frozen.links, listed)
             if broken:
                 raise BuildError(f"{len(broken)} broken link(s) in the built site", broken[:50])
+            search.carry(previous, partial)
             _write_manifest(self.releases, partial, version, targets, files)
             release = self.releases.finish(partial)
         except BaseException:
             self.releases.discard(partial)
             raise
         self.releases.switch(release)
-        self.releases.prune(self.keep)
-        self.cache.keep_only(data.used_cache_keys)
-        self.cache.save()
-        return BuildResult(
+        result = BuildResult(
             release,
             len(files),
             time.perf_counter() - started,
             len(frozen.files),
             [str(w.message) for w in caught],
         )
+        log(f"网站已上线，用时 {result.seconds:.2f} 秒")
+        result.index_seconds = self.index(release, log, result.warnings)
+        self.releases.prune(self.keep)
+        self.cache.keep_only(data.used_cache_keys)
+        self.images.keep_only(data.pictures.used)
+        paths = sorted(files.values())
+
+        def after() -> None:
+            self.cache.save()
+            _make_spare(self.releases, release, paths)
+
+        self._in_background(after)
+        return result
+
+    def index(self, release: Path, log: Callable[[str], None], problems: list[str]) -> float | None:
+        """Index a live release and swap the fresh index in; return the seconds it took.
+
+        A failure leaves the site live with the index it carried, adds to ``problems`` and
+        returns None; the release stays marked unindexed, so the next build tries again.
+        """
+        log("正在建立搜索索引…")
+        work = self.releases.folder / f".{search.FOLDER}-{os.getpid()}{PARTIAL}"
+        search.remove(work)  # pruning clears those of killed builds; this one is ours
+        try:
+            indexed = search.write_index(release, work)
+            search.replace(release, work, self.releases.discard)
+        except (search.SearchIndexError, OSError, subprocess.SubprocessError) as exc:
+            search.remove(work)
+            problems.append(f"搜索索引没有更新（网站已上线，搜索仍用上一版索引）：{exc}")
+            return None
+        _mark_indexed(self.releases, release)
+        log(f"搜索索引已更新，用时 {indexed.seconds:.2f} 秒")
+        return indexed.seconds
+
+    def _in_background(self, work: Callable[[], None]) -> None:
+        """Run what follows a publish (saving caches, the next spare) off the reader's path."""
+        if self.background == "process":
+            detached(work)
+        elif self.background == "thread":
+            self._after = threading.Thread(target=work, name="yizhan-after-build", daemon=True)
+            self._after.start()
+        else:
+            work()
+
+    def wait(self) -> None:
+        """Wait for the work that followed the last build (tests and benchmarks use it)."""
+        if self._after is not None:
+            self._after.join()
+            self._after = None
 
 
 def build(
@@ -152,7 +236,7 @@ def build(
     full: bool = False,
 ) -> BuildResult:
     """Build the site from ``content_root`` and switch ``output`` (a symlink) to it."""
-    builder = Builder(content_root, output, keep=keep, jobs=jobs)
+    builder = Builder(content_root, output, keep=keep, jobs=jobs, background="process")
     return builder.build(now=now, progress=progress, log=log, full=full)
 
 
@@ -160,23 +244,38 @@ def _manifest_path(releases: Releases, release: Path) -> Path:
     return releases.folder / f"{release.name.removesuffix('.partial')}.json"
 
 
-def _read_manifest(releases: Releases, release: Path | None, version: str) -> dict:
-    """Return {target key: [token, file]} of a release built by this code, else {}."""
+def _read_manifest(releases: Releases, release: Path | None, version: str) -> tuple[dict, bool]:
+    """Return {target key: [token, file]} of a release built by this code (else {}) and
+    whether its search index was completed."""
     if release is None:
-        return {}
+        return {}, False
     try:
         data = json.loads(_manifest_path(releases, release).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    return data["files"] if data.get("code") == version else {}
+        return {}, False
+    if data.get("code") != version:
+        return {}, False
+    return data["files"], data.get("indexed") is True
 
 
 def _write_manifest(
     releases: Releases, partial: Path, version: str, targets: list[Target], files: dict[str, str]
 ) -> None:
     entries = {t.key: [t.token, files[t.key]] for t in targets if t.key in files}
-    text = json.dumps({"code": version, "files": entries}, ensure_ascii=False, sort_keys=True)
+    data = {"code": version, "files": entries, "indexed": False}
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     _manifest_path(releases, partial).write_text(text, encoding="utf-8")
+
+
+def _mark_indexed(releases: Releases, release: Path) -> None:
+    """Record in a release's manifest that its search index is complete."""
+    path = _manifest_path(releases, release)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # no manifest: the next build renders everything and indexes anyway
+    data["indexed"] = True
+    write_atomic(path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
 def _link_unchanged(previous: Path | None, partial: Path, paths: list[str]) -> None:
@@ -188,3 +287,35 @@ def _link_unchanged(previous: Path | None, partial: Path, paths: list[str]) -> N
             os.makedirs(partial / folder, exist_ok=True)
             made.add(folder)
         os.link(previous / path, partial / path)  # type: ignore[operator]
+
+
+def _drop_changed(partial: Path, manifest: dict, reuse: dict) -> None:
+    """Remove from a spare copy of the previous release every file that is not reused.
+
+    The copy shares inodes with the live release, so a changed file is unlinked before it is
+    written again (never written through); folders left empty go too, as a full build has none.
+    """
+    kept = {path for _, path in reuse.values()}
+    folders: set[str] = set()
+    for _, path in manifest.values():
+        if path not in kept:
+            (partial / path).unlink(missing_ok=True)
+            folder = path.rpartition("/")[0]
+            while folder:
+                folders.add(folder)
+                folder = folder.rpartition("/")[0]
+    for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+        with contextlib.suppress(OSError):  # not empty: other files still live there
+            (partial / folder).rmdir()
+
+
+def _make_spare(releases: Releases, release: Path, paths: list[str]) -> None:
+    """Hard-link a complete copy of ``release`` for the next build to take."""
+    if releases.current() != release:
+        return
+    spare = releases.new_spare(release)
+    try:
+        _link_unchanged(release, spare, paths)
+        os.rename(spare, releases.spare_for(release))
+    except OSError:  # the release was retired meanwhile, or a spare exists already
+        shutil.rmtree(spare, ignore_errors=True)

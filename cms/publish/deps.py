@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from ..content import Activity, Entry, News
 from ..public.data import SiteData, paginate
+from ..public.numbers import figures
 
 
 def full(entry: Entry) -> tuple:
@@ -33,6 +34,7 @@ def card(entry: Entry, data: SiteData) -> tuple:
             entry.category,
             entry.summary,
             entry.cover,
+            data.pictures.key(entry.cover),
         )
     if isinstance(entry, Activity):
         return (
@@ -56,6 +58,7 @@ class Tokens:
         # The sitemap lists every page with its last change: (endpoint, values, lastmod).
         self.sitemap = [(e, sorted(v.items()), m and m.isoformat()) for e, v, m in sitemap or []]
         self._memo: dict[str, str] = {}
+        self._cards_memo: dict[int, bytes] = {}  # id(entry): entries live as long as data
         self.handlers: dict[str, Callable[[dict], object]] = {
             "public.home": self._home,
             "public.news_index": lambda v: self._news_list(data.news, v),
@@ -72,6 +75,8 @@ class Tokens:
             ],
             "public.stations_type": lambda v: [full(s) for s in data.stations_by_type[v["key"]]],
             "public.stations_index": lambda v: self._all("stations"),
+            # The figures and their day: they change as activities end, with no file changing.
+            "public.numbers": lambda v: figures(data),
             "public.stations_map_js": lambda v: self._all("stations"),
             "public.teaser_map_js": lambda v: self._all("stations"),
             "exports.api_stations": lambda v: self._all("stations"),
@@ -79,8 +84,9 @@ class Tokens:
             "public.station_detail": self._station_detail,
             "public.station_map_js": lambda v: full(data.live["stations"][v["slug"]]),
             "public.station_poster": lambda v: full(data.live["stations"][v["slug"]]),
-            "public.page": lambda v: full(data.live["pages"][v["slug"]]),
+            "public.page": lambda v: self._page(data.live["pages"][v["slug"]]),
             "public.not_found_page": lambda v: (),
+            "public.search": lambda v: (),
             "exports.atom": lambda v: self._feed(),
             "exports.rss": lambda v: self._feed(),
             "exports.robots": lambda v: (),
@@ -94,6 +100,8 @@ class Tokens:
             "exports.api_news_index": lambda v: self._all("news"),
             "exports.api_news": lambda v: full(data.live["news"][v["slug"]]),
             "public.media": self._media,
+            # Named by a hash of the source and the recipe: the same name is the same bytes.
+            "public.rendition": lambda v: v["name"],
         }
 
     def token(self, endpoint: str, values: dict) -> str | None:
@@ -108,8 +116,10 @@ class Tokens:
         """One digest of every live entry of a kind (and the activity states)."""
         if kind not in self._memo:
             items = self.data.live[kind].values()
-            parts = [(full(e), card(e, self.data)) for e in items]
-            self._memo[kind] = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+            digest = hashlib.blake2b(digest_size=16)
+            for entry in items:
+                digest.update(f"{entry.slug}\0{entry.version}\0".encode() + self._card(entry))
+            self._memo[kind] = digest.hexdigest()
         return self._memo[kind]
 
     def _nav(self) -> tuple:
@@ -137,7 +147,15 @@ class Tokens:
         return (page.pages, self._cards(page.items)) if page else ()
 
     def _cards(self, items: list) -> list:
-        return [card(e, self.data) for e in items]
+        return [self._card(e) for e in items]
+
+    def _card(self, entry: Entry) -> bytes:
+        """A short digest of an entry's card, made once per build however many lists show it."""
+        memo = self._cards_memo
+        if (digest := memo.get(id(entry))) is None:
+            parts = repr(card(entry, self.data)).encode()
+            digest = memo[id(entry)] = hashlib.blake2b(parts, digest_size=8).digest()
+        return digest
 
     def _news_detail(self, values: dict) -> tuple:
         data = self.data
@@ -145,6 +163,7 @@ class Tokens:
         newer, older = data.neighbours(item)
         return (
             full(item),
+            data.image_keys(item),
             newer and link(newer),
             older and link(older),
             [link(r) for r in data.related(item)],
@@ -163,12 +182,24 @@ class Tokens:
         data = self.data
         item = data.live["activities"][values["slug"]]
         station = data.live["stations"].get(item.station)
-        return (full(item), item.state(data.now), station and link(station))
+        return (
+            full(item),
+            data.image_keys(item),
+            item.state(data.now),
+            station and link(station),
+        )
 
     def _station_detail(self, values: dict) -> tuple:
         data = self.data
         item = data.live["stations"][values["slug"]]
-        return (full(item), self._cards(data.activities_at.get(item.slug, [])))
+        return (
+            full(item),
+            data.image_keys(item),
+            self._cards(data.activities_at.get(item.slug, [])),
+        )
+
+    def _page(self, item: Entry) -> tuple:
+        return (full(item), self.data.image_keys(item))
 
     def _media(self, values: dict) -> str:
         path = self.data.content.media_file("media/" + values["ref"])

@@ -46,6 +46,22 @@ def _work(func, items, shard, queue) -> None:  # noqa: ANN001
         os._exit(0)
 
 
+def encode_images(data: SiteData, jobs: int) -> int:
+    """Encode the renditions of images not yet cached on all cores; return how many images."""
+    todo = data.unencoded_images()
+    if jobs <= 1 or len(todo) < 4:
+        return 0  # the build encodes them in-process as it lists them
+
+    def encode(ref: str) -> int:
+        before = data.pictures.renditions.encoded
+        data.pictures.picture(ref)
+        return data.pictures.renditions.encoded - before
+
+    # The files are the result; the parent then finds them cached and only counts them.
+    data.pictures.renditions.encoded += sum(fork_map(encode, todo, jobs))
+    return len(todo)
+
+
 def prerender(data: SiteData, jobs: int) -> int:
     """Render every body missing from the cache on all cores; return how many were rendered."""
     stale = data.stale_bodies()

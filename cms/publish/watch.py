@@ -46,4 +46,8 @@ def watch(builder: Builder, log: Callable[[str], None], interval: float = 0.5,
             else:
                 if result.rendered:
                     log(f"已发布：重新生成 {result.rendered} 个文件，用时 {result.seconds:.2f} 秒")
+                if result.index_seconds is not None:
+                    log(f"搜索索引已更新，用时 {result.index_seconds:.2f} 秒")
+                for message in result.warnings:
+                    log(f"警告：{message}")
         stop.wait(interval)

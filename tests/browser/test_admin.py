@@ -85,8 +85,13 @@ def test_editor_writes_previews_publishes_and_reads_it_live(browser, admin_site)
     page.goto(admin_site.url + "/news/yi-zhan-xia-ri-song-qing-liang/")
     expect(page.locator("h1")).to_have_text("驿站夏日送清凉")
     image = page.locator(".prose img")
-    expect(image).to_have_attribute("src", re.compile(r"/media/2026/"))
-    assert page.evaluate("document.querySelector('.prose img').naturalWidth") == 64
+    # The uploaded photo is served as a rendition named by its content hash.
+    expect(image).to_have_attribute("src", re.compile(r"/media/r/[0-9a-f]+-64\.jpg$"))
+    # naturalWidth is scaled by srcset/sizes; the file the browser chose is the 64 px photo.
+    chosen = page.evaluate("document.querySelector('.prose img').currentSrc")
+    assert "/media/r/" in chosen
+    with Image.open(io.BytesIO(page.request.get(chosen).body())) as photo:
+        assert photo.size[0] == 64
     context.close()
 
 

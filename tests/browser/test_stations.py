@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from cms.content.hours import open_state, parse_hours
 from cms.maps.distance import haversine_m
@@ -188,6 +189,64 @@ def test_a_marker_tap_highlights_its_list_item(browser, demo_server, features):
             page.locator(".leaflet-popup-content .popup-name").inner_text()
             == (feature["properties"]["name"])
         )
+
+
+# Stations the map draws: the numbers on its clusters plus its single pins.
+ON_MAP = """() => {
+  const map = document.querySelector('#finder .folium-map');
+  let n = map.querySelectorAll('.leaflet-marker-icon.pin').length;
+  map.querySelectorAll('.marker-cluster span').forEach(s => { n += +s.textContent; });
+  return n;
+}"""
+
+
+def settle_on_map(page, expected: int) -> int:
+    """Wait for the markers (added a slice at a time) to add up to ``expected``; return them."""
+    with suppress(PlaywrightTimeout):  # on time-out the assertion shows what the map drew
+        page.wait_for_function(f"n => ({ON_MAP})() === n", arg=expected, timeout=10000)
+    return page.evaluate(ON_MAP)
+
+
+def test_wide_map_clusters_count_every_station_once(browser, demo_server, features):
+    with phone(browser, demo_server) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        page.evaluate("map_stations.setZoom(10, {animate: false})")  # all of Longgang in view
+        assert settle_on_map(page, len(features)) == len(features)
+        assert 0 < page.locator("#finder .marker-cluster").count() < len(features)
+        page.locator("#filters summary").click()
+        for label in ("职工之家", "爱心妈妈小屋", "律师驻点", "职工文化宫"):
+            form(page).get_by_label(label, exact=True).uncheck()
+        care = len(expected_matches(features, {"care-station"}))
+        assert settle_on_map(page, care) == care
+        # A tap on a cluster zooms in to its stations, as markercluster's own clusters do.
+        page.locator("#finder .marker-cluster").first.click()
+        page.wait_for_function("map_stations.getZoom() > 10")
+
+
+def test_close_up_map_has_a_marker_for_every_station_around_the_view(
+    browser, demo_server, features
+):
+    with phone(browser, demo_server) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        lng, lat = features[0]["geometry"]["coordinates"]
+        page.evaluate("p => map_stations.setView(p, 16, {animate: false})", [lat, lng])
+        south, west, north, east = page.evaluate(
+            """() => { const b = map_stations.getBounds().pad(0.5);
+                       return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }"""
+        )
+        around = {
+            f["properties"]["name"]
+            for f in features
+            if south <= f["geometry"]["coordinates"][1] <= north
+            and west <= f["geometry"]["coordinates"][0] <= east
+        }
+        page.wait_for_function(
+            "n => marker_cluster_stations_cluster.getLayers().length === n", arg=len(around)
+        )
+        given = page.evaluate(
+            "marker_cluster_stations_cluster.getLayers().map(m => m.options.title)"
+        )
+        assert sorted(given) == sorted(around)
 
 
 def test_refused_location_shows_the_message_and_the_street_picker(browser, demo_server, features):

@@ -12,6 +12,8 @@ import pytest
 from cms.content import load
 from cms.maps.qr import qr_svg
 from cms.maps.vendor import FILES
+from cms.public.app import THEMES
+from cms.public.assets import fingerprinted
 from tests.conftest import DATA, DEMO, NOW
 
 EXTERNAL = re.compile(r"^(https?:)?//", re.I)
@@ -57,12 +59,15 @@ def test_map_pages_use_no_inline_script_or_style(demo_site):
 
 
 def test_vendored_libraries_are_in_the_site(demo_site):
-    for path in FILES:
-        assert (demo_site / "static" / path).is_file(), path
+    static = THEMES / "default/static"
+    for path in FILES:  # scripts and stylesheets under their content-hashed names
+        assert (demo_site / "static" / fingerprinted(static, path)).is_file(), path
     page = (demo_site / "stations/index.html").read_text()
-    assert '<script defer src="/static/vendor/leaflet/leaflet.js">' in page
-    assert "/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in page
-    assert "/static/vendor/leaflet/leaflet.css" in page
+    assert re.search(r'<script defer src="/static/vendor/leaflet/leaflet\.[0-9a-f]{12}\.js">', page)
+    assert re.search(
+        r"/static/vendor/leaflet\.markercluster/leaflet\.markercluster\.[0-9a-f]{12}\.js", page
+    )
+    assert re.search(r"/static/vendor/leaflet/leaflet\.[0-9a-f]{12}\.css", page)
 
 
 @pytest.mark.parametrize(

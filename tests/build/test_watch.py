@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 from cms.publish.build import Builder
 from cms.publish.watch import watch
+from tests.build.indexed import fragments
 from tests.build.test_incremental import tree
 
 
@@ -24,6 +26,8 @@ def test_an_edit_goes_live_and_a_broken_save_keeps_the_site(content_copy, tmp_pa
             about.read_text(encoding="utf-8") + "\n监视发布的新段落。\n", encoding="utf-8"
         )
         _wait(lambda: "监视发布的新段落" in page.read_text(encoding="utf-8"))
+        # The page goes live first; the search index catches up right after.
+        _wait(lambda: "新段落" in _indexed_text(tmp_path / "site", "/about/"))
         live = tree(tmp_path / "site")
         station = next((content_copy / "stations").glob("*.md"))
         station.write_text(
@@ -35,6 +39,13 @@ def test_an_edit_goes_live_and_a_broken_save_keeps_the_site(content_copy, tmp_pa
     finally:
         stop.set()
         loop.join()
+
+
+def _indexed_text(site: Path, url: str) -> str:
+    try:
+        return fragments(site)[url]["content"].replace("\u200b", "")
+    except (OSError, KeyError):  # between the two renames that swap the index in
+        return ""
 
 
 def _wait(condition, timeout: float = 60.0) -> None:  # noqa: ANN001

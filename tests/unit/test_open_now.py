@@ -118,6 +118,26 @@ def test_javascript_local_time_is_shanghai_time():
     assert got == [{"day": 1, "minute": 450}, {"day": 0, "minute": 0}]
 
 
+def test_javascript_local_time_without_intl_agrees_with_zoneinfo():
+    # Shanghai's local time is computed without Intl (fixed UTC+8); Tokyo's goes through it.
+    instants = [
+        dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=37 * 97 * i)
+        for i in range(200)
+    ]
+    script = """
+      const hours = require(process.argv[1]);
+      const instants = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+      const zones = ['Asia/Shanghai', 'Asia/Tokyo'];
+      process.stdout.write(JSON.stringify(instants.map(
+        i => zones.map(z => hours.localTime(new Date(i), z)))));
+    """
+    got = run_node(script, [i.isoformat() for i in instants])
+    for instant, answers in zip(instants, got, strict=True):
+        for zone, answer in zip(("Asia/Shanghai", "Asia/Tokyo"), answers, strict=True):
+            local = instant.astimezone(ZoneInfo(zone))
+            assert answer == {"day": local.weekday(), "minute": local.hour * 60 + local.minute}
+
+
 def test_javascript_labels_are_chinese():
     script = """
       const hours = require(process.argv[1]);

@@ -21,9 +21,18 @@
     return Math.max(1, Math.ceil(metres / WALK));
   }
 
+  /* Words go through the finder's catalogue (hours.js) when the page has it. */
+  function _(text, values) {
+    var H = typeof YizhanHours === 'object' ? YizhanHours : null;
+    if (H) return H.t(text, values);
+    return text.replace(/%\((\w+)\)s/g, function (m, key) { return values[key]; });
+  }
+
   function describe(metres) {
-    var d = metres < 1000 ? Math.round(metres) + ' 米' : (metres / 1000).toFixed(1) + ' 公里';
-    return d + ' · 步行约 ' + walkingMinutes(metres) + ' 分钟';
+    var d = metres < 1000
+      ? _('%(n)s 米', { n: Math.round(metres) })
+      : _('%(n)s 公里', { n: (metres / 1000).toFixed(1) });
+    return _('%(distance)s · 步行约 %(minutes)s 分钟', { distance: d, minutes: walkingMinutes(metres) });
   }
 
   /* Only used for the reader's own position on GCJ-02 tiles; stations are shifted at build. */

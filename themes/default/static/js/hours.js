@@ -10,8 +10,24 @@
   var DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
   var CLOSING_SOON = 30;
   var RANGE = /^([01]\d|2[0-4]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/;
-  var LABELS = { open: '营业中', closing: '即将关闭', closed: '已关闭' };
+  var LABELS = { open: N_('营业中'), closing: N_('即将关闭'), closed: N_('已关闭') };
   var WEEKDAY = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
+
+  /* The theme scripts' words in the page's language: #ui-messages holds the translations
+     (made at build from the theme's catalogue); a message without one is shown as written.
+     %(name)s placeholders are filled from ``values``. */
+  var messages = null;
+  function _(text, values) {
+    if (messages === null) {
+      var node = typeof document === 'object' ? document.getElementById('ui-messages') : null;
+      try { messages = node ? JSON.parse(node.textContent) : {}; } catch (e) { messages = {}; }
+    }
+    var out = Object.prototype.hasOwnProperty.call(messages, text) ? messages[text] : text;
+    if (!values) return out;
+    return out.replace(/%\((\w+)\)s/g, function (m, key) { return values[key]; });
+  }
+  function N_(text) { return text; } // marks a word for the catalogue; translated when shown
+  function label(state) { return _(LABELS[state]); }
 
   function parseDays(text) {
     var days = [];
@@ -90,9 +106,19 @@
   }
 
   var formats = {};
+  /* Zones that keep one offset from UTC all year, in minutes: their local time is plain
+     arithmetic. Other zones need an Intl.DateTimeFormat, whose first use loads the time zone
+     data: 15-80 ms here, a long task on a phone. China has kept UTC+8 all year since 1991. */
+  var FIXED = { 'Asia/Shanghai': 480 };
+
   /* The weekday (0 = Monday) and minute of the day of an instant in a time zone. */
   function localTime(date, timeZone) {
     var zone = timeZone || 'Asia/Shanghai';
+    if (FIXED.hasOwnProperty(zone)) {
+      var local = new Date(date.getTime() + FIXED[zone] * 60000);
+      return { day: (local.getUTCDay() + 6) % 7,
+        minute: local.getUTCHours() * 60 + local.getUTCMinutes() };
+    }
     if (!formats[zone]) {
       formats[zone] = new Intl.DateTimeFormat('en-US', {
         timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
@@ -110,6 +136,6 @@
 
   return {
     parseLine: parseLine, parseHours: parseHours, openState: openState,
-    localTime: localTime, stateAt: stateAt, LABELS: LABELS
+    localTime: localTime, stateAt: stateAt, LABELS: LABELS, label: label, t: _
   };
 });

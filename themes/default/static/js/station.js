@@ -5,7 +5,7 @@
   if (badge && window.YizhanHours) {
     try {
       var state = YizhanHours.stateAt(JSON.parse(badge.dataset.hours), new Date(), badge.dataset.tz);
-      badge.textContent = YizhanHours.LABELS[state];
+      badge.textContent = YizhanHours.label(state);
       badge.className = 'badge open-state state-' + state;
       badge.hidden = false;
     } catch (e) { /* unreadable hours: the table below still tells */ }

@@ -2,15 +2,20 @@
    Data: the compact JSON named in #finder-config (never one folium Marker per station).
    State lives in the URL hash (type, amenity, street, open, access, near) so a shared link
    shows the same view. The list, filters and near-me work even when map tiles do not load.
-   The list is drawn first; markers follow in slices of a few milliseconds, those in view
-   first, so the page answers taps at once even on a slow phone (no long task). */
+   The list is drawn first; the map follows in slices of a few milliseconds, with a marker
+   only for what is around the view (grid squares when zoomed out, markercluster close up),
+   so the page answers taps at once even on a slow phone (no long task). */
 (function () {
   'use strict';
   var root = document.getElementById('finder');
   var configEl = document.getElementById('finder-config');
-  if (!root || !configEl || !window.YizhanHours || !window.YizhanGeo) return;
+  if (!root || !configEl || !window.YizhanHours || !window.YizhanGeo || !window.YizhanClusters) {
+    return;
+  }
   var H = window.YizhanHours;
   var G = window.YizhanGeo;
+  var C = window.YizhanClusters;
+  var _ = H.t;
   var config = JSON.parse(configEl.textContent);
   var teaser = root.dataset.mode === 'teaser';
   var PAGE = 50;
@@ -111,6 +116,8 @@
     return out;
   }
 
+  /* Unpack the stations, LOAD at a time in tasks of their own; resolves when all are. */
+  var LOAD = 2000;
   function load(doc) {
     var c = doc.columns;
     hours = doc.hours.map(function (lines) {
@@ -118,18 +125,25 @@
     });
     var lat = undelta(c.lat), lng = undelta(c.lng);
     var mapLat = c.map_lat ? undelta(c.map_lat) : lat, mapLng = c.map_lng ? undelta(c.map_lng) : lng;
-    stations = new Array(doc.count);
-    for (var i = 0; i < doc.count; i++) {
-      stations[i] = {
-        slug: c.slug[i], name: c.name[i], type: doc.types[c.type[i]] || '',
-        street: doc.streets[c.street[i]] || '', lat: lat[i], lng: lng[i],
-        mapLat: mapLat[i], mapLng: mapLng[i], mask: c.amenities[i],
-        access: doc.access[c.access[i]] || '', hours: c.hours[i]
-      };
-    }
     var bits = {};
     doc.amenities.forEach(function (key, i) { bits[key] = 1 << i; });
     labels.bits = bits;
+    stations = new Array(doc.count);
+    return new Promise(function (resolve) {
+      var i = 0;
+      next(function slice() {
+        for (var end = Math.min(i + LOAD, doc.count); i < end; i++) {
+          stations[i] = {
+            slug: c.slug[i], name: c.name[i], type: doc.types[c.type[i]] || '',
+            street: doc.streets[c.street[i]] || '', lat: lat[i], lng: lng[i],
+            mapLat: mapLat[i], mapLng: mapLng[i], mask: c.amenities[i],
+            access: doc.access[c.access[i]] || '', hours: c.hours[i]
+          };
+        }
+        if (i < doc.count) next(slice);
+        else resolve();
+      });
+    });
   }
 
   function openStates() {
@@ -164,10 +178,14 @@
     return String(text).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; });
   }
 
-  /* A marker is small: its popup is made when it opens, taps are heard once on the cluster. */
+  /* A marker is small: its popup is made when it opens, taps are heard once on the cluster.
+     Markers are not keyboard stops (keyboard: false): the list beside the map is the map's text
+     alternative, with every station, so a keyboard goes there instead of through dozens of
+     overlapping pins (which also fail the touch-target spacing check). */
   function marker(s) {
     if (!s.marker) {
-      s.marker = new L.Marker([s.mapLat, s.mapLng], { icon: icon(s.type), title: s.name, alt: s.name });
+      s.marker = new L.Marker([s.mapLat, s.mapLng],
+        { icon: icon(s.type), title: s.name, alt: s.name, keyboard: false });
       s.marker.station = s;
     }
     return s.marker;
@@ -202,9 +220,9 @@
     box.appendChild(title);
     box.appendChild(el('p', 'popup-meta', typeLabel(s) + ' · ' + streetLabel(s)));
     var st = s.state || 'closed';
-    box.appendChild(el('p', 'result-state state-' + st, H.LABELS[st]));
+    box.appendChild(el('p', 'result-state state-' + st, H.label(st)));
     if (s.dist !== undefined && state.near) box.appendChild(el('p', 'popup-distance', G.describe(s.dist)));
-    var go = el('a', 'popup-go', '详情与导航');
+    var go = el('a', 'popup-go', _('详情与导航'));
     go.href = url(s);
     box.appendChild(go);
     return box;
@@ -213,31 +231,125 @@
   function typeLabel(s) { return (labels.types[s.type] || { label: s.type }).label; }
   function streetLabel(s) { return (labels.streets[s.street] || { label: s.street }).label; }
 
-  /* Cluster the markers of ``items`` a slice at a time (about SLICE ms each, sized from the last
-     one), those in view first; a newer call cancels an older one. Lighthouse models a phone as
-     4 times slower than the machine it watched: 6 ms there is 24 ms, under a 50 ms long task. */
+  /* What the map shows of ``items`` (the filtered stations) depends on the zoom. Below DETAIL:
+     grid clusters (clusters.js) for the view and a little around it, one pass over the
+     stations and a few dozen markers, so 10,000 stations never make 10,000 Leaflet markers at
+     load. From DETAIL up: markercluster, given only the stations around the view (a few
+     hundred). Either way markers are added a slice at a time (about SLICE ms each, sized from
+     the last one), and a newer job replaces an older one. Lighthouse models a phone as 4 times
+     slower than the machine it watched: 6 ms there is 24 ms, under a 50 ms long task. */
+  var DETAIL = 15;
+  var CELL = 60; // a grid square, in pixels: markercluster's radius is 50
   var SLICE = 6;
-  var drawing = 0;
+  var work = null; // the markers still to add, and how far it got
+  var wanted = [];
+  var around = null; // the bounds whose stations markercluster was given
+  var given = {}; // slug → marker, what markercluster holds
+  var squares = {}; // key → marker, what the grid layer shows or is about to
+  var grid = map ? L.featureGroup().addTo(map) : null;
+
+  /* The list first: the map follows in a task of its own. */
   function drawMarkers(items) {
-    var job = ++drawing;
+    wanted = items;
+    around = null;
+    work = null;
+    clearSquares();
+    next(drawView);
+  }
+
+  function drawView() {
     if (!cluster) { drawn(); return; }
-    cluster.clearLayers();
-    var todo = null, at = 0, size = 50;
-    function slice() {
-      if (job !== drawing) return;
-      var started = performance.now();
-      if (!todo) todo = inViewFirst(items);
-      var end = Math.min(at + size, todo.length);
-      var batch = new Array(end - at);
-      for (var i = at; i < end; i++) batch[i - at] = marker(todo[i]);
-      cluster.addLayers(batch);
-      at = end;
-      var took = performance.now() - started;
-      size = Math.max(50, Math.round(Math.min(size * 1.5, size * SLICE / Math.max(took, 0.5))));
-      if (at < todo.length) next(slice);
-      else drawn();
+    if (map.getZoom() < DETAIL) {
+      around = null;
+      if (Object.keys(given).length) { cluster.clearLayers(); given = {}; }
+      drawSquares();
+      return;
     }
-    next(slice);
+    clearSquares();
+    var view = map.getBounds();
+    if (around && around.contains(view)) return; // the job in hand covers it
+    around = view.pad(0.5);
+    var inside = [], keep = {}, gone = [];
+    for (var i = 0; i < wanted.length; i++) {
+      var s = wanted[i];
+      if (!around.contains([s.mapLat, s.mapLng])) continue;
+      keep[s.slug] = true;
+      if (!given[s.slug]) inside.push(s);
+    }
+    Object.keys(given).forEach(function (slug) {
+      if (!keep[slug]) { gone.push(given[slug]); delete given[slug]; }
+    });
+    if (gone.length) cluster.removeLayers(gone);
+    addLater(inside, function (batch) {
+      cluster.addLayers(batch.map(function (s) { return (given[s.slug] = marker(s)); }));
+    });
+  }
+
+  /* Squares already on the map stay (panning keeps an open popup); others come and go. */
+  function drawSquares() {
+    var b = map.getBounds().pad(0.2);
+    var cells = C.grid(wanted, map.getZoom(), CELL,
+      [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]);
+    var shown = {}, todo = [];
+    cells.forEach(function (c) {
+      var key = c.count === 1 ? c.first.slug : map.getZoom() + ':' + c.key + ':' + c.count;
+      var layer = shown[key] = squares[key] || square(c);
+      if (!grid.hasLayer(layer)) todo.push(layer);
+    });
+    Object.keys(squares).forEach(function (key) {
+      if (!shown[key] && grid.hasLayer(squares[key])) grid.removeLayer(squares[key]);
+    });
+    squares = shown;
+    addLater(todo, function (batch) { batch.forEach(function (m) { grid.addLayer(m); }); });
+  }
+
+  function clearSquares() {
+    if (grid) grid.clearLayers();
+    squares = {};
+  }
+
+  function square(c) {
+    if (c.count === 1) return marker(c.first);
+    var m = new L.Marker([c.lat, c.lng], { keyboard: false, icon: L.divIcon({
+      html: '<div><span>' + c.count + '</span></div>',
+      className: 'marker-cluster marker-cluster-' + C.size(c.count), iconSize: [40, 40]
+    }) });
+    m.bounds = L.latLngBounds([c.south, c.west], [c.north, c.east]);
+    return m;
+  }
+
+  /* A tap on a square zooms to its stations, as on one of markercluster's clusters. */
+  function onSquare(e) {
+    if (e.layer.station) onMarker(e);
+    else map.fitBounds(e.layer.bounds, { padding: [24, 24] });
+  }
+
+  /* Hand ``todo`` to ``add`` a slice at a time, each in a task of its own. */
+  function addLater(todo, add) {
+    var job = work = { todo: todo, at: 0, size: 10, add: add };
+    next(function slice() {
+      if (work !== job) return;
+      var started = performance.now();
+      addSome(job, job.size);
+      var took = performance.now() - started;
+      job.size = Math.max(10, Math.round(Math.min(1.5, SLICE / Math.max(took, 0.5)) * job.size));
+      if (job.at < job.todo.length) next(slice);
+      else finish();
+    });
+  }
+
+  function addSome(job, count) {
+    var end = Math.min(job.at + count, job.todo.length);
+    job.add(job.todo.slice(job.at, end));
+    job.at = end;
+  }
+
+  /* Add the rest of the job in hand now (a tap on the list waits for it, so no marker added
+     later can fold the one just opened into a cluster). */
+  function finish() {
+    if (work) addSome(work, Infinity);
+    work = null;
+    drawn();
   }
 
   /* Run ``fn`` in a task of its own soon: a message, not setTimeout, which waits at least 4 ms
@@ -257,23 +369,13 @@
     performance.mark('yizhan:ready');
   }
 
-  function inViewFirst(items) {
-    var bounds = map.getBounds();
-    var inside = [], outside = [];
-    for (var i = 0; i < items.length; i++) {
-      var s = items[i];
-      (bounds.contains([s.mapLat, s.mapLng]) ? inside : outside).push(s);
-    }
-    return inside.concat(outside);
-  }
-
   function drawYou() {
     if (!map) return;
     if (you) { map.removeLayer(you); you = null; }
     if (!state.near) return;
     var p = config.crs === 'gcj02' ? G.wgs84ToGcj02(state.near[0], state.near[1]) : state.near;
     you = L.circleMarker(p, { radius: 9, className: 'you-are-here', weight: 3 }).addTo(map);
-    you.bindTooltip('您的位置');
+    you.bindTooltip(_('您的位置'));
   }
 
   function fit(items) {
@@ -292,14 +394,14 @@
     main.appendChild(el('span', 'result-name', s.name));
     main.appendChild(el('span', 'result-meta', typeLabel(s) + ' · ' + streetLabel(s)));
     var line = el('span', 'result-line');
-    line.appendChild(el('span', 'result-state state-' + s.state, H.LABELS[s.state]));
+    line.appendChild(el('span', 'result-state state-' + s.state, H.label(s.state)));
     if (state.near) line.appendChild(el('span', 'result-distance', G.describe(s.dist)));
     main.appendChild(line);
     li.appendChild(main);
     if (!teaser) {
-      var link = el('a', 'result-link', '详情');
+      var link = el('a', 'result-link', _('详情'));
       link.href = url(s);
-      link.setAttribute('aria-label', s.name + '：详情与导航');
+      link.setAttribute('aria-label', _('%(name)s：详情与导航', { name: s.name }));
       li.appendChild(link);
       main.addEventListener('click', function () { show(s); });
     }
@@ -310,8 +412,13 @@
     highlight(s.slug, false);
     if (!map || !cluster) return;
     mapEl.scrollIntoView({ block: 'nearest' });
+    var at = L.latLng(s.mapLat, s.mapLng);
+    if (map.getZoom() < DETAIL || !map.getBounds().contains(at)) {
+      map.setView(at, Math.max(map.getZoom(), DETAIL), { animate: false }); // draws its markers
+    }
+    finish();
     var m = marker(s);
-    if (!cluster.hasLayer(m)) cluster.addLayer(m); // its slice may not have run yet
+    if (!cluster.hasLayer(m)) cluster.addLayer(given[s.slug] = m);
     cluster.zoomToShowLayer(m, function () { openPopup(s); });
   }
 
@@ -354,8 +461,10 @@
     if (list) { list.textContent = ''; list.appendChild(frag); }
     if (count) {
       count.textContent = state.near
-        ? '符合条件的 ' + total + ' 个中，离您最近的 ' + current.length + ' 个：'
-        : '符合条件的共 ' + total + ' 个' + (total > current.length ? '，先显示 ' + current.length + ' 个' : '') + '。';
+        ? _('符合条件的 %(total)s 个中，离您最近的 %(shown)s 个：', { total: total, shown: current.length })
+        : total > current.length
+          ? _('符合条件的共 %(total)s 个，先显示 %(shown)s 个。', { total: total, shown: current.length })
+          : _('符合条件的共 %(total)s 个。', { total: total });
     }
     if (more) more.hidden = state.near || total <= current.length;
     return items;
@@ -411,22 +520,22 @@
     if (picker) picker.hidden = true;
     refresh('near');
     performance.measure('yizhan:nearest', 'yizhan:fix', 'yizhan:listed');
-    setStatus('已按距离排序。距离为直线距离，步行时间按每小时 4.5 公里估算。');
+    setStatus(_('已按距离排序。距离为直线距离，步行时间按每小时 4.5 公里估算。'));
     nearButton.disabled = false;
   }
 
   function refused(err) {
     nearButton.disabled = false;
-    var why = err && err.code === 1 ? '您没有允许本页使用位置信息' : '暂时无法获取您的位置';
-    setStatus(why + '。可以选择所在街道，查看那里的驿站。');
+    var why = err && err.code === 1 ? _('您没有允许本页使用位置信息') : _('暂时无法获取您的位置');
+    setStatus(_('%(why)s。可以选择所在街道，查看那里的驿站。', { why: why }));
     if (picker) picker.hidden = false;
-    else if (teaser) setStatus(why + '。请点“查看全部服务阵地”，按街道查找。');
+    else if (teaser) setStatus(_('%(why)s。请点“查看全部服务阵地”，按街道查找。', { why: why }));
   }
 
   function askLocation() {
     if (!navigator.geolocation) { refused(null); return; }
     nearButton.disabled = true;
-    setStatus('正在获取您的位置…');
+    setStatus(_('正在获取您的位置…'));
     navigator.geolocation.getCurrentPosition(located, refused,
       { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   }
@@ -454,11 +563,13 @@
         state.near = null;
         stateToForm();
         refresh('all');
-        setStatus('已显示' + labels.streets[key].label + '的驿站。');
+        setStatus(_('已显示%(street)s的驿站。', { street: labels.streets[key].label }));
       });
     }
     if (map) map.on('overlayadd overlayremove', onLayer);
     if (cluster) cluster.on('click', onMarker);
+    if (grid) grid.on('click', onSquare);
+    if (map) map.on('moveend', drawView);
     window.addEventListener('hashchange', function () {
       readHash(); stateToForm(); refresh(state.near ? 'near' : null);
     });
@@ -482,7 +593,7 @@
       return r.text();
     })
     .then(soon(JSON.parse))
-    .then(soon(function (doc) { load(doc); return doc; }))
+    .then(soon(load))
     .then(soon(start))
-    .catch(function () { setStatus('驿站数据加载失败，请稍后刷新重试，或按街道查看下方列表。'); });
+    .catch(function () { setStatus(_('驿站数据加载失败，请稍后刷新重试，或按街道查看下方列表。')); });
 })();
