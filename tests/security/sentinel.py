@@ -51,7 +51,9 @@ INSPECT = """(allowed) => {
       }
       if (["href", "src", "action", "formaction", "xlink:href", "data", "srcdoc"].includes(name)
           && risky.test(value) && !/^data:image\\/(png|jpeg|gif|webp);/i.test(value)
-          && attr.value !== "javascript:void(0)") {  // Flask-Admin's own dropdown toggles
+          // Inert no-ops the libraries write themselves: Flask-Admin's dropdown toggles and
+          // the Pagefind UI's search form on /search/.
+          && !["javascript:void(0)", "javascript:void(0);"].includes(attr.value)) {
         bad.push(`${el.tagName} ${name}=${attr.value.slice(0, 80)}`);
       }
     }
