@@ -6,31 +6,19 @@ pixel positions are Web Mercator's (Leaflet's map.project), checked against the 
 
 from __future__ import annotations
 
-import json
 import math
 import random
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+
+from .test_open_now import run_node as run_hours_node
 
 CLUSTERS_JS = Path(__file__).resolve().parents[2] / "themes/default/static/js/clusters.js"
 
 
 def run_node(script: str, payload: object) -> object:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed (scripts/setup.sh installs it)")
-    done = subprocess.run(
-        [node, "-e", script, str(CLUSTERS_JS)],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-    )
-    return json.loads(done.stdout)
+    return run_hours_node(script, payload, CLUSTERS_JS)
 
 
 def mercator(lat: float, lng: float, zoom: int) -> tuple[float, float]:

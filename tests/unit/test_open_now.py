@@ -77,12 +77,13 @@ def test_python_open_state(lines, day, clock, expected):
     assert open_state(parse_hours(lines), at(day, clock)) == expected
 
 
-def run_node(script: str, payload: object) -> object:
+def run_node(script: str, payload: object, module: Path = HOURS_JS) -> object:
+    """Run ``script`` in Node with the path of ``module`` as argument and ``payload`` on stdin."""
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed (scripts/setup.sh installs it)")
     done = subprocess.run(
-        [node, "-e", script, str(HOURS_JS)],
+        [node, "-e", script, str(module)],
         input=json.dumps(payload),
         capture_output=True,
         text=True,
