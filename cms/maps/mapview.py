@@ -51,10 +51,9 @@ def layer_var(key: str) -> str:
     return f"feature_group_type_{js_name(key)}"
 
 
-def overview_map(
-    site: Site, tiles: Tiles, name: str = "stations", controls: bool = True
-) -> MapView:
+def overview_map(site: Site, tiles: Tiles) -> MapView:
     """Return the all-stations map: tiles, one cluster, a toggle layer per type; no markers."""
+    name = "stations"
     lat, lng = convert(site.map.center_lat, site.map.center_lng, "wgs84", tiles.crs)
     m = _base(name, tiles, (lat, lng), site.map.zoom)
     # Leaflet.markercluster keeps a clustering grid per zoom level from the map's minimum zoom
@@ -65,13 +64,12 @@ def overview_map(
         options={"showCoverageOnHover": False, "chunkedLoading": True, "maxClusterRadius": 50},
     )
     _fix(cluster, f"{name}_cluster").add_to(m)
-    if controls:
-        for key, term in site.station_types.items():
-            label = f'<span class="layer-swatch c-type-{escape(key)}"></span>{escape(term.label)}'
-            group = folium.FeatureGroup(name=label, overlay=True, show=True)
-            group._id = f"type_{js_name(key)}"  # → layer_var(key)
-            group.add_to(m)
-        _fix(folium.LayerControl(position="topright", collapsed=True), f"{name}_layers").add_to(m)
+    for key, term in site.station_types.items():
+        label = f'<span class="layer-swatch c-type-{escape(key)}"></span>{escape(term.label)}'
+        group = folium.FeatureGroup(name=label, overlay=True, show=True)
+        group._id = f"type_{js_name(key)}"  # → layer_var(key)
+        group.add_to(m)
+    _fix(folium.LayerControl(position="topright", collapsed=True), f"{name}_layers").add_to(m)
     return _render(m)
 
 

@@ -2,7 +2,10 @@
 
 The shipped file is a production server block; only its placeholders are replaced (root, ports,
 certificate), inside a main configuration of our own (pid, logs and temp paths in a scratch
-folder). Used by tests/browser/test_csp_nginx.py and bench/lighthouse.py.
+folder). A site built for a sub-path (base_url https://example.org/union/) is served the way the
+top of deploy/nginx.conf tells a deployer: the site path in the $yizhan_path map, a root folder
+holding the `site` link under the sub-path's name, and the 404 page and feed locations under it.
+Used by tests/browser/test_csp_nginx.py and bench/lighthouse.py.
 """
 
 from __future__ import annotations
@@ -52,8 +55,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def server_config(root: Path, port: int, http_port: int, cert: Path, key: Path) -> str:
-    """Return deploy/nginx.conf with its placeholders replaced for a local run."""
+def server_config(
+    root: Path, port: int, http_port: int, cert: Path, key: Path, prefix: str = ""
+) -> str:
+    """Return deploy/nginx.conf with its placeholders replaced for a local run.
+
+    With a ``prefix`` (such as ``/union``), ``root`` is the folder holding the site under that
+    name, and the changes the file's comments list for a sub-path are made too.
+    """
     text = CONF.read_text(encoding="utf-8")
     replacements = [
         (r"\n\s*listen \[::\]:\d+[^;]*;", ""),
@@ -63,6 +72,13 @@ def server_config(root: Path, port: int, http_port: int, cert: Path, key: Path) 
         (r"ssl_certificate +/etc/letsencrypt/\S+;", f"ssl_certificate {cert};"),
         (r"ssl_certificate_key +/etc/letsencrypt/\S+;", f"ssl_certificate_key {key};"),
     ]
+    if prefix:
+        replacements += [
+            (r'"~\^\(\?<yizhan_in_site>', f'"~^{re.escape(prefix)}(?<yizhan_in_site>'),
+            (r"error_page 404 /404\.html;", f"error_page 404 {prefix}/404.html;"),
+            (r"location = /feed\.xml ", f"location = {prefix}/feed.xml "),
+            (r"location = /rss\.xml ", f"location = {prefix}/rss.xml "),
+        ]
     for pattern, replacement in replacements:
         text, count = re.subn(pattern, replacement, text)
         if not count:
@@ -82,8 +98,9 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
 
 
 @contextmanager
-def nginx_serving(site: Path) -> Iterator[Served]:
-    """Serve a copy of the built ``site`` with nginx until the block ends."""
+def nginx_serving(site: Path, prefix: str = "") -> Iterator[Served]:
+    """Serve a copy of the built ``site`` with nginx until the block ends, under ``prefix``
+    (``/union``) when the site was built for that sub-path."""
     if not Path(NGINX).is_file():
         raise RuntimeError(f"{NGINX} is missing: apt-get install nginx (test.sh does it as root)")
     work = Path(tempfile.mkdtemp(prefix="yizhan-nginx-"))
@@ -92,9 +109,16 @@ def nginx_serving(site: Path) -> Iterator[Served]:
         # A copy, so that nginx running as an unprivileged user can read it wherever it was built.
         shutil.copytree(Path(site).resolve(), work / "site")
         (work / "tmp").mkdir()
+        root = work / "site"
+        if prefix:  # www/union -> site, as a deployer links the `site` link
+            root = work / "www"
+            link = root / prefix.strip("/")
+            link.parent.mkdir(parents=True)
+            link.symlink_to(work / "site", target_is_directory=True)
         cert, key = _certificate(work)
         port, http_port = free_port(), free_port()
-        (work / "yizhan.conf").write_text(server_config(work / "site", port, http_port, cert, key))
+        config = server_config(root, port, http_port, cert, key, prefix)
+        (work / "yizhan.conf").write_text(config)
         (work / "nginx.conf").write_text(MAIN.format(work=work))
         user = {}
         if os.geteuid() == 0:  # never run the server as root: nginx's own workers would be

@@ -5,6 +5,7 @@ deploy/nginx.conf, read by Chromium (zero violations) and by an HTTP client (the
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -14,8 +15,9 @@ from lxml import html as lxml_html
 
 from cms.content import load
 from cms.maps.tiles import tiles_for
+from cms.publish.build import build
 from tests.browser.nginx import Served, nginx_serving
-from tests.conftest import DEMO
+from tests.conftest import DATA, DEMO, NOW
 
 # Every page kind of the demo site, plus pages that run the most script.
 PAGES = [
@@ -39,6 +41,19 @@ URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "
 @pytest.fixture(scope="module")
 def served(demo_site) -> Iterator[Served]:
     with nginx_serving(demo_site) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def union_served(tmp_path_factory) -> Iterator[Served]:
+    """tests/data/content (base URL https://example.org/union/) behind nginx under /union/, set up
+    as the top of deploy/nginx.conf tells a deployer; one more news article has the slug
+    ``search``, so /union/news/search/ is a page whose address ends like the search page's."""
+    content = tmp_path_factory.mktemp("union-nginx") / "content"
+    shutil.copytree(DATA / "content", content)
+    shutil.copy(content / "news/legal-aid-2026.md", content / "news/search.md")
+    build(content, content.parent / "site", now=NOW)
+    with nginx_serving(content.parent / "site", prefix="/union") as served:
         yield served
 
 
@@ -201,3 +216,61 @@ def test_home_page_weighs_at_most_60_kb_gzip(browser, served):
     assert not any("leaflet" in url for url in sizes)  # the map is on /stations/, not here
     total = sum(sizes.values())
     assert total <= 60 * 1024, {url: size for url, size in sizes.items()}
+
+
+def test_search_under_a_sub_path_finds_pages_without_a_csp_violation(browser, union_served):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", ignore_https_errors=True
+    )
+    context.add_init_script(WATCH)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    try:
+        # With a rule for /search/ at the root only, this page got the strict policy, and
+        # Pagefind could not compile its WebAssembly: no results.
+        page.goto(union_served.url + "/union/search/")
+        page.get_by_placeholder("搜索新闻、活动、驿站").fill("欠薪")
+        page.wait_for_selector(".pagefind-ui__result-title a")
+        page.wait_for_load_state("networkidle")
+        found = [a.get_attribute("href") for a in page.locator(".pagefind-ui__result a").all()]
+        violations = page.evaluate("window.__violations")
+    finally:
+        context.close()
+    assert "/union/news/legal-aid-2026/" in found
+    assert all(href.startswith("/union/") for href in found)
+    assert violations == [] and errors == []
+
+
+def test_headers_under_a_sub_path_are_those_at_the_root(union_served):
+    home = get(union_served, "/union/")
+    assert home.status_code == 200 and home.headers["Cache-Control"] == "no-cache"
+    assert policy(home)["script-src"] == ["'self'"]
+    assets = re.findall(r'(?:href|src)="(/union/static/[^"]+\.(?:css|js))"', home.text)
+    assert assets and all(re.search(r"\.[0-9a-f]{12}\.(css|js)$", url) for url in assets)
+    for url in assets:
+        response = get(union_served, url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable", url
+    rendition = re.search(r"/union/media/r/[0-9a-f]{20}-\d+\.(?:webp|jpg|png)", home.text)
+    if rendition:
+        cached = get(union_served, rendition[0]).headers["Cache-Control"]
+        assert cached == "public, max-age=31536000, immutable"
+    # WebAssembly for search, and only there: not for a page whose address ends in /search/.
+    wasm = ["'self'", "'wasm-unsafe-eval'"]
+    for path in ("/union/search/", "/union/search/?q=x", "/union/pagefind/pagefind-worker.js"):
+        response = get(union_served, path)
+        assert response.status_code == 200 and policy(response)["script-src"] == wasm, path
+        assert response.headers["Cache-Control"] == "no-cache", path
+    for path in ("/union/news/search/", "/union/news/", "/union/feed.xml"):
+        response = get(union_served, path)
+        assert response.status_code == 200 and policy(response)["script-src"] == ["'self'"], path
+    assert get(union_served, "/union/feed.xml").headers["Content-Type"] == (
+        "application/atom+xml; charset=utf-8"
+    )
+    missing = get(union_served, "/union/no-such-page/")
+    assert missing.status_code == 404 and "页面不存在" in missing.text
+    assert policy(missing)["script-src"] == ["'self'"]

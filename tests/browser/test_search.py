@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from cms.content import load
 from cms.public.urls import entry_path
+from cms.publish.build import build
 from cms.publish.serve import StaticSite
 from tests.browser.conftest import LiveServer
 from tests.conftest import DATA, DEMO, NOW
@@ -28,6 +30,9 @@ document.addEventListener("securitypolicyviolation", (e) => {
 });
 """
 RESULT = ".pagefind-ui__result-inner > .pagefind-ui__result-title a"
+# What the UI says once it has results, and its button for more, in each language of a site.
+CHINESE = ("结果", "加载更多结果")
+ENGLISH = ("result", "Load more results")
 
 
 class StrictSite:
@@ -54,6 +59,23 @@ def strict_server(demo_site: Path) -> Iterator[LiveServer]:
 def union_server(data_site: Path) -> Iterator[LiveServer]:
     """tests/data/content (base URL https://example.org/union/) served under /union/."""
     server = LiveServer(StrictSite(data_site, prefix="/union"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def union_en_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """tests/data/content with site.yml's language set to English, served under /union/."""
+    content = tmp_path_factory.mktemp("search-en") / "content"
+    shutil.copytree(DATA / "content", content)
+    site_yml = content / "site.yml"
+    site_yml.write_text(
+        re.sub(r"^language: .*$", "language: en", site_yml.read_text("utf-8"), flags=re.M),
+        encoding="utf-8",
+    )
+    out = content.parent / "site"
+    build(content, out, now=NOW)
+    server = LiveServer(StrictSite(out, prefix="/union"))
     yield server
     server.stop()
 
@@ -89,12 +111,13 @@ def loaded(page) -> None:
     )
 
 
-def results(page, load_all: bool = False) -> list[tuple[str, str]]:
+def results(page, load_all: bool = False, words=CHINESE) -> list[tuple[str, str]]:  # noqa: ANN001
     """Wait for the results a reader sees; return (title, href) of each page found."""
-    page.locator(".pagefind-ui__message").filter(has_text="结果").wait_for(timeout=30_000)
+    said, load_more = words
+    page.locator(".pagefind-ui__message").filter(has_text=said).wait_for(timeout=30_000)
     page.locator(".pagefind-ui__results li").first.wait_for(timeout=30_000)
     loaded(page)
-    more = page.get_by_role("button", name="加载更多结果")
+    more = page.get_by_role("button", name=load_more)
     while load_all and more.count():
         shown = page.locator(RESULT).count()
         more.click()
@@ -201,6 +224,30 @@ def test_search_works_under_a_sub_path(watched, union_server):
     watched.get_by_role("link", name="律师驻点为职工讨回欠薪").click()
     watched.wait_for_url("**/union/news/legal-aid-2026/")
     assert watched.locator("h1").inner_text() == "律师驻点为职工讨回欠薪"
+
+
+# A query found on one page of tests/data/content and one found on several, in each language:
+# Pagefind's one_result and many_results strings are the catalogue's plural forms (search.html).
+@pytest.mark.parametrize(
+    ("server", "words", "query", "message"),
+    [
+        ("union_en_server", ENGLISH, "律师", "1 result for 律师"),
+        ("union_en_server", ENGLISH, "职工", "{n} results for 职工"),
+        ("union_server", CHINESE, "律师", "找到 1 个与 律师 相关的结果"),
+        ("union_server", CHINESE, "欠薪", "找到 {n} 个与 欠薪 相关的结果"),
+    ],
+)
+def test_the_count_of_results_is_worded_for_its_number(
+    watched, request, server, words, query, message
+):
+    served = request.getfixturevalue(server)
+    watched.goto(served.url + "/union/search/?q=" + quote(query))
+    found = results(watched, load_all=True, words=words)
+    if "{n}" in message:
+        assert len(found) >= 2  # several pages, or this proves nothing
+    else:
+        assert len(found) == 1
+    assert watched.locator(".pagefind-ui__message").inner_text() == message.format(n=len(found))
 
 
 def test_without_javascript_the_header_box_still_reaches_the_search_page(browser, strict_server):

@@ -15,6 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from cms.content.hours import open_state, parse_hours
 from cms.maps.distance import haversine_m
+from cms.maps.dotmap import Projection
 from tests.conftest import SHANGHAI
 
 BANTIAN = (22.64010, 114.05510)
@@ -285,3 +286,78 @@ def test_home_lists_the_3_nearest(browser, demo_server, features):
         page.wait_for_selector("#results .result-distance")
         nearest = sorted(features, key=lambda f: distance(f, BANTIAN))[:3]
         assert listed(page) == [f["id"] for f in nearest]
+
+
+FUTIAN = (22.54000, 114.05500)  # south of every demo station: outside the home page's dot map
+
+
+def dot_map_projection(page) -> Projection:
+    """The projection the build drew the home page's dot map with (its data- attributes)."""
+    found = page.locator("#dot-map").evaluate(
+        "e => [e.dataset.lat0, e.dataset.lng0, e.dataset.kx, e.dataset.ky,"
+        " e.viewBox.baseVal.width, e.viewBox.baseVal.height]"
+    )
+    return Projection(*(float(v) for v in found[:4]), *(int(v) for v in found[4:]))
+
+
+def dot_map_marks(page) -> list[dict]:
+    return page.locator("#dot-map .dot-map-marks circle").evaluate_all(
+        "els => els.map(e => ({kind: e.getAttribute('class'), slug: e.dataset.slug || null,"
+        " cx: +e.getAttribute('cx'), cy: +e.getAttribute('cy')}))"
+    )
+
+
+def test_home_dot_map_marks_the_reader_and_the_3_nearest(browser, demo_server, features):
+    with phone(browser, demo_server, BANTIAN) as page:
+        open_finder(page, demo_server.url + "/")
+        assert not dot_map_marks(page)  # nothing marked before the reader shares a location
+        page.get_by_role("button", name="附近的驿站").click()
+        page.wait_for_selector("#results .result-distance")
+        projection = dot_map_projection(page)
+        marks = dot_map_marks(page)
+        (you,) = [m for m in marks if m["kind"] == "dot-map-you"]
+        x, y = projection.project(*BANTIAN)
+        assert 0 < x < projection.width and 0 < y < projection.height
+        assert (you["cx"], you["cy"]) == pytest.approx((x, y), abs=0.051)  # toFixed(1)
+        # On screen too: the marker lies inside the drawn map.
+        svg_box = page.locator("#dot-map").bounding_box()
+        you_box = page.locator("#dot-map .dot-map-you").bounding_box()
+        assert svg_box["x"] <= you_box["x"] and you_box["x"] + you_box["width"] <= (
+            svg_box["x"] + svg_box["width"]
+        )
+        assert svg_box["y"] <= you_box["y"] and you_box["y"] + you_box["height"] <= (
+            svg_box["y"] + svg_box["height"]
+        )
+        # A ring on each of the 3 listed stations, where the build would have put them.
+        rings = [m for m in marks if m["kind"] == "dot-map-near"]
+        assert [r["slug"] for r in rings] == listed(page)
+        assert len(rings) == 3
+        by_slug = {f["id"]: f for f in features}
+        for ring in rings:
+            lng, lat = by_slug[ring["slug"]]["geometry"]["coordinates"]
+            assert (ring["cx"], ring["cy"]) == pytest.approx(
+                projection.project(lat, lng), abs=0.051
+            )
+
+
+def test_home_dot_map_leaves_out_a_reader_outside_it(browser, demo_server, features):
+    with phone(browser, demo_server, FUTIAN) as page:
+        open_finder(page, demo_server.url + "/")
+        page.get_by_role("button", name="附近的驿站").click()
+        page.wait_for_selector("#results .result-distance")
+        projection = dot_map_projection(page)
+        assert not 0 <= projection.project(*FUTIAN)[1] <= projection.height
+        marks = dot_map_marks(page)
+        assert [m["kind"] for m in marks] == ["dot-map-near"] * 3
+        nearest = sorted(features, key=lambda f: distance(f, FUTIAN))[:3]
+        assert [m["slug"] for m in marks] == [f["id"] for f in nearest] == listed(page)
+
+
+def test_home_dot_map_without_javascript_is_a_link_to_the_stations(browser, demo_server):
+    with phone(browser, demo_server, javascript=False) as page:
+        page.goto(demo_server.url + "/")
+        figure = page.get_by_role("img", name=re.compile(r"^服务阵地分布示意图：共 \d+ 个站点"))
+        assert figure.is_visible()
+        assert figure.bounding_box()["width"] >= 300
+        figure.click()
+        page.wait_for_url(demo_server.url + "/stations/")

@@ -131,10 +131,13 @@ def _ui_sentences(content: Path) -> list[str]:
     written = "".join(p.read_text(encoding="utf-8") for p in content.rglob("*.[my][dm]*"))
     out = []
     for message in catalogue:
-        text = re.sub(r"%\(\w+\)s|<[^>]+>", "", message.id or "")
-        long_enough = len(re.findall(r"[\u4e00-\u9fff]", text)) >= 6
-        if long_enough and "%(" not in message.id and message.id not in written:
-            out.append(message.id)
+        # A plural message is (singular, plural): each form can show on a page.
+        forms = message.id if isinstance(message.id, tuple) else (message.id or "",)
+        for form in forms:
+            text = re.sub(r"%\(\w+\)s|<[^>]+>", "", form)
+            long_enough = len(re.findall(r"[\u4e00-\u9fff]", text)) >= 6
+            if long_enough and "%(" not in form and form not in written:
+                out.append(form)
     return out
 
 

@@ -70,16 +70,27 @@ def test_extraction_finds_the_theme_and_python_and_script_messages():
     assert ("报名截止", "activity state") in found and ("报名截止", None) in found
 
 
+def _forms(message) -> tuple[str, ...]:  # noqa: ANN001 - a babel Message
+    """Return a message's translations: one per plural form for ngettext, else just the one."""
+    return tuple(message.string) if message.pluralizable else (message.string,)
+
+
 def test_english_catalogue_translates_every_message():
     catalogue = _catalogue("en")
     problems = []
     for (msgid, context), spots in sorted(_extracted().items(), key=lambda i: i[1][0]):
         message = catalogue.get(msgid, context=context)
-        if message is None or not message.string:
+        if message is None or not all(_forms(message)):
             problems.append(f"{spots[0]}: no English for {msgid!r}")
+        elif message.pluralizable and len(message.string) != catalogue.num_plurals:
+            problems.append(
+                f"{spots[0]}: English for {msgid!r} needs {catalogue.num_plurals} forms"
+            )
         elif message.fuzzy:
             problems.append(f"{spots[0]}: English for {msgid!r} is fuzzy")
-        elif set(PLACEHOLDER.findall(msgid)) != set(PLACEHOLDER.findall(message.string)):
+        elif any(
+            set(PLACEHOLDER.findall(msgid)) != set(PLACEHOLDER.findall(s)) for s in _forms(message)
+        ):
             problems.append(f"{spots[0]}: placeholders differ in {message.string!r}")
     assert not problems, "run scripts/i18n.sh, then translate:\n" + "\n".join(problems)
 

@@ -378,6 +378,43 @@
     you.bindTooltip(_('您的位置'));
   }
 
+  /* ---- the home page's dot map (an SVG drawn at build): the reader and the nearest stations,
+     placed with the linear projection the build used, whose numbers are on the svg ---- */
+  var dotMap = document.getElementById('dot-map');
+  var SVG = 'http://www.w3.org/2000/svg';
+
+  function dot(className, p, r) {
+    var c = document.createElementNS(SVG, 'circle');
+    c.setAttribute('class', className);
+    c.setAttribute('cx', p[0].toFixed(1));
+    c.setAttribute('cy', p[1].toFixed(1));
+    c.setAttribute('r', r);
+    return c;
+  }
+
+  function markDotMap() {
+    if (!dotMap) return;
+    var old = dotMap.querySelector('.dot-map-marks');
+    if (old) dotMap.removeChild(old);
+    if (!state.near) return;
+    var d = dotMap.dataset, box = dotMap.viewBox.baseVal;
+    var lat0 = parseFloat(d.lat0), lng0 = parseFloat(d.lng0);
+    var kx = parseFloat(d.kx), ky = parseFloat(d.ky);
+    var at = function (lat, lng) { return [(lng - lng0) * kx, (lat0 - lat) * ky]; };
+    var marks = document.createElementNS(SVG, 'g');
+    marks.setAttribute('class', 'dot-map-marks');
+    current.forEach(function (s) {
+      var ring = dot('dot-map-near', at(s.lat, s.lng), 6);
+      ring.dataset.slug = s.slug;
+      marks.appendChild(ring);
+    });
+    var p = at(state.near[0], state.near[1]);
+    if (p[0] >= 0 && p[0] <= box.width && p[1] >= 0 && p[1] <= box.height) {
+      marks.appendChild(dot('dot-map-you', p, 5)); // outside the box: no marker
+    }
+    dotMap.appendChild(marks);
+  }
+
   function fit(items) {
     if (!map || !items.length) return;
     var points = items.map(function (s) { return [s.mapLat, s.mapLng]; });
@@ -481,6 +518,7 @@
     var key = filterKey();
     if (key !== drawnKey) { drawMarkers(items); drawnKey = key; }
     drawYou();
+    markDotMap();
     syncLayers();
     if (fitTo === 'near') fit(current);
     if (fitTo === 'all') fit(items);

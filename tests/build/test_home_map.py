@@ -1,0 +1,110 @@
+"""The home page's dot map: an SVG drawn at build, counting every published station once."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections import Counter
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from cms.content import load
+from cms.maps.dotmap import CELL
+from tests.conftest import DATA, DEMO, NOW
+
+
+def dot_map(site: Path):
+    tree = lxml.html.fromstring((site / "index.html").read_bytes())
+    (svg,) = tree.xpath("//svg[@id='dot-map']")
+    return tree, svg
+
+
+def dots(svg) -> Counter:
+    """{(cx, cy): stations} as the SVG draws them."""
+    found: Counter = Counter()
+    for circle in svg.xpath(".//circle"):
+        found[(float(circle.get("cx")), float(circle.get("cy")))] += int(circle.get("data-n"))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("fixture", "root"), [("demo_site", DEMO), ("data_site", DATA / "content")]
+)
+def test_dots_count_every_published_station_once_in_its_grid_square(request, fixture, root):
+    _tree, svg = dot_map(request.getfixturevalue(fixture))
+    content = load(root)
+    live = content.live("stations", NOW)
+    hidden = [e for e in content.entries["stations"].values() if not e.is_live(NOW)]
+    assert hidden, "the content should hold a station that is not published"
+    drawn = dots(svg)
+    assert sum(drawn.values()) == len(live)
+    # Where the build's projection (on the svg) puts each published station, and nothing else.
+    lat0, lng0 = float(svg.get("data-lat0")), float(svg.get("data-lng0"))
+    kx, ky = float(svg.get("data-kx")), float(svg.get("data-ky"))
+    width, height = float(svg.get("width")), float(svg.get("height"))
+    assert svg.get("viewbox") == f"0 0 {svg.get('width')} {svg.get('height')}"  # lxml lowercases
+    expected: Counter = Counter()
+    for st in live:
+        x, y = (st.location.lng - lng0) * kx, (lat0 - st.location.lat) * ky
+        assert 0 < x < width and 0 < y < height, st.slug
+        expected[((math.floor(x / CELL) + 0.5) * CELL, (math.floor(y / CELL) + 0.5) * CELL)] += 1
+    assert drawn == expected
+    # The box fits the published stations only: an unpublished one elsewhere does not widen it.
+    xs = [(st.location.lng - lng0) * kx for st in live]
+    ys = [(lat0 - st.location.lat) * ky for st in live]
+    assert min(xs) == pytest.approx(width - max(xs), abs=1.5)
+    assert min(ys) == pytest.approx(height - max(ys), abs=1.5)
+
+
+def test_dot_map_links_to_the_stations_page_and_states_its_figures(demo_site):
+    tree, svg = dot_map(demo_site)
+    link = svg.getparent()
+    assert link.tag == "a" and link.get("href") == "/stations/"
+    assert svg.get("role") == "img"
+    assert svg.get("aria-labelledby") == "dot-map-title dot-map-desc"
+    live = load(DEMO).live("stations", NOW)
+    streets = {st.street for st in live}
+    title = svg.xpath("string(./title[@id='dot-map-title'])")
+    assert title == f"服务阵地分布示意图：共 {len(live)} 个站点，分布在 {len(streets)} 个街道。"
+    care = sum(1 for st in live if st.type == "care-station")
+    assert f"爱心驿站 {care} 个" in svg.xpath("string(./desc[@id='dot-map-desc'])")
+    # Dots are coloured by type with the vocabulary's classes; every type drawn is in the key.
+    groups = {g.get("class") for g in svg.xpath("./g[circle]")}
+    key = {s.get("class").split()[-1] for s in tree.xpath("//figcaption//span[@class]")}
+    assert groups and groups <= key
+    assert all(g.startswith("c-type-") for g in groups)
+    # Street names, and the page's street list beside it (the map's text alternative).
+    names = svg.xpath(".//g[@class='dot-map-streets']/text/text()")
+    assert "坂田街道" in names
+    chips = tree.xpath("//section[@class='hero']//ul[@class='chips']//a/text()")
+    assert set(names) <= set(chips)
+
+
+def test_dot_map_is_small_and_needs_no_script_or_style(demo_site):
+    page = (demo_site / "index.html").read_text(encoding="utf-8")
+    start = page.index('<svg class="dot-map"')
+    svg = page[start : page.index("</svg>", start) + len("</svg>")]
+    assert len(gzip.compress(svg.encode(), 6)) < 2 * 1024
+    _tree, element = dot_map(demo_site)
+    assert not element.xpath(".//script | .//style | .//*[@style]")
+    assert not [a for e in element.iter() for a in e.attrib if a.lower().startswith("on")]
+    assert "leaflet" not in page.lower()
+
+
+def test_home_page_with_its_styles_scripts_and_data_stays_under_60_kb_gzip(demo_site):
+    """The home page, the stylesheets and scripts it names and the data its finder fetches.
+
+    tests/browser/test_csp_nginx.py weighs everything Chromium loads behind nginx (images too).
+    """
+    page = (demo_site / "index.html").read_bytes()
+    tree = lxml.html.fromstring(page)
+    names = tree.xpath("//link[@rel='stylesheet']/@href | //script/@src")
+    config = json.loads(tree.xpath("string(//script[@id='finder-config'])"))
+    files = [demo_site / name.lstrip("/") for name in [*names, config["data"]]]
+    assert len(files) >= 5 and all(f.is_file() for f in files), files
+    sizes = {f.name: len(gzip.compress(f.read_bytes(), 6)) for f in files}
+    total = len(gzip.compress(page, 6)) + sum(sizes.values())
+    assert total <= 60 * 1024, sizes
