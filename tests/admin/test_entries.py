@@ -200,6 +200,19 @@ def test_preview_renders_the_draft_with_the_public_theme_and_sanitiser(as_role):
         assert css.status_code == 200
 
 
+def test_the_live_preview_frame_cannot_run_scripts(as_role):
+    # The preview shows a draft as the public page; its frame is sandboxed without
+    # allow-scripts, so even a page the sanitiser missed could not run in the admin's origin.
+    from lxml import html
+
+    for kind, slug in [("news", "secret-draft-plan"), ("stations", "bantian-care-01")]:
+        page = html.fromstring(as_role("editor").get(f"/admin/{kind}/edit/?id={slug}").data)
+        (frame,) = page.xpath('//iframe[@id="live-preview"]')
+        tokens = (frame.get("sandbox") or "").split()
+        assert frame.get("sandbox") is not None and "allow-scripts" not in tokens, kind
+        assert frame.get("src") is None  # filled through srcdoc by admin.js
+
+
 def test_station_paste_converts_gcj02_to_wgs84(content_copy, as_role):
     editor = as_role("editor")
     data = _edit_form(editor, "stations", "bantian-care-01")

@@ -9,7 +9,8 @@ Evidence of execution:
 - a ``securitypolicyviolation`` event: the server under test sends a report-only policy
   that forbids inline script, so an injected script or handler reports itself while it runs;
 - a console error, a page error, an HTTP error status for the page itself, or a 5xx answer
-  to any request the page made;
+  to any request the page made (both seen by the server, which is cheaper than having the
+  browser report each of the many thousand responses to Python);
 - an element with an injected ``on*`` attribute, or a link/source with a ``javascript:``,
   ``vbscript:`` or ``data:`` URL (what a click would run).
 """
@@ -102,19 +103,31 @@ class Harness:
         self.app = app
         self.documents: dict[str, str] = {}  # path with query -> HTML
         self.url = ""
+        self.statuses: dict[str, int] = {}  # address as requested -> last status answered
+        self.failures: list[tuple[str, str]] = []  # (address, "HTTP 5xx (METHOD)")
 
     def __call__(self, environ, start_response):  # noqa: ANN001, ANN204
         path = environ.get("PATH_INFO", "")
+        address = environ.get("REQUEST_URI") or path
+        method = environ.get("REQUEST_METHOD", "GET")
         query = environ.get("QUERY_STRING", "")
         body = self.documents.get(path + ("?" + query if query else ""))
-        if path.endswith("/preview/") and "sentinel=" in environ.get("HTTP_REFERER", ""):
-            body = ""  # a form shown back needs no live preview: the stored entry's has one
+        if path.endswith("/preview/"):
+            # The live preview is a sandboxed frame without allow-scripts (test_findings checks
+            # the attribute), so nothing in it can run; it shows the public page, which is
+            # opened as built, and each stored entry's preview is fetched apart for its status.
+            body = ""
         if body is not None:
+            self.statuses[address] = 200
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
                                       ("Content-Security-Policy-Report-Only", POLICY)])  # fmt: skip
             return [body.encode("utf-8")]
 
         def start(status, headers, exc_info=None):  # noqa: ANN001, ANN202
+            code = int(status.split(None, 1)[0])
+            self.statuses[address] = code
+            if code >= 500:  # a fetch (the live preview) or an asset failing counts too
+                self.failures.append((address, f"HTTP {code} ({method})"))
             kept = [h for h in headers if h[0].lower() != "content-security-policy-report-only"]
             if path.endswith(ASSETS):  # the app's own scripts and styles: fetched once
                 kept = [h for h in kept if h[0].lower() != "cache-control"]
@@ -142,8 +155,7 @@ class Sentinel:
         self.page.on("dialog", self._dialog)
         self.page.on("pageerror", lambda error: self.report.add("pageerror", str(error)))
         self.page.on("console", self._console)
-        self.statuses: dict[str, int] = {}
-        self.page.on("response", self._response)
+        self.server = server
 
     def _dialog(self, dialog) -> None:  # noqa: ANN001
         self.report.dialogs.append((dialog.page.url if dialog.page else "", dialog.message))
@@ -156,16 +168,13 @@ class Sentinel:
         if message.type == "error" and not message.text.startswith(benign):
             self.report.add("console", message.text[:200])
 
-    def _response(self, response) -> None:  # noqa: ANN001
-        if response.request.resource_type == "document":
-            self.statuses[response.url] = response.status
-        if response.status >= 500:  # a fetch (the live preview) or an asset failing counts too
-            self.report.add(response.url, f"HTTP {response.status} ({response.request.method})")
-
     def check(self, paths: list[str]) -> Report:
         """Open every path (relative to the origin) and record what happened."""
         for start in range(0, len(paths), self.batch):
             self._open(paths[start : start + self.batch], start)
+        failures, self.server.failures[:] = list(self.server.failures), []
+        for address, evidence in failures:
+            self.report.add(address, evidence)
         return self.report
 
     def _open(self, paths: list[str], number: int) -> None:
@@ -197,9 +206,8 @@ class Sentinel:
             del self.bodies[harness]
         children = self.page.main_frame.child_frames
         for path, frame in zip(paths, children, strict=True):
-            url = self.origin + path
             self.report.pages += 1
-            status = self.statuses.get(url)
+            status = self.server.statuses.get(path)
             if status is None or status >= 400:
                 self.report.add(path, f"HTTP {status}")
             try:

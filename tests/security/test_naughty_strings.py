@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -73,9 +74,10 @@ def site_pages(output: Path) -> list[str]:
 def admin_pages(kind: str, outcome: Outcome, content: Path) -> list[str]:
     """Return every admin address that shows the stored strings of ``kind``.
 
-    The lists, each entry's edit page (whose live preview renders the public page inside the
-    admin) and its first revision (the whole file text, as a diff). The history page is left
-    out: it shows only the title, rendered as in the lists.
+    The lists, each entry's edit page and its first revision (the whole file text, as a diff).
+    The history page is left out: it shows only the title, rendered as in the lists. The edit
+    page's live preview is the public page in a frame where scripts cannot run; the browser is
+    given an empty one, and every stored entry's preview is asked of the server instead.
     """
     pages = ["/admin/"]
     pages += [f"/admin/{kind}/?page_size=100&page={n}" for n in range(len(STRINGS) // 100 + 2)]
@@ -158,6 +160,14 @@ def _check(kind, app, content, output, harness, browser, monkeypatch) -> None:  
     build(content, output, now=NOW)
     print(f"  saved in {started - begun:.0f} s, built in {time.perf_counter() - started:.0f} s")
     print(f"  broken links the build's link check would refuse: {len(gated)}")
+
+    previews = Counter()
+    for slug in outcome.slugs[kind]:
+        response = editor.client.get(f"/admin/{kind}/preview/?id={quote(slug)}")
+        previews[response.status_code] += 1
+        assert "预览：此页面尚未发布" in response.get_data(as_text=True), slug
+    print(f"  live previews of the stored entries: {dict(previews)}")
+    assert set(previews) == {200}
 
     for number, (_url, page) in enumerate(outcome.refusal_pages):
         harness.documents[f"/admin/{kind}/new/?sentinel={number}"] = page
