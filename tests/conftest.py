@@ -19,6 +19,23 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Every test sees the same "now", so activity states and scheduled entries are stable.
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI)
 
+# The longest tests, run first: pytest-xdist hands out the first tests one per worker in turn,
+# so the naughty-string runs (minutes each) split between the two workers and the many short
+# tests fill in behind them, instead of all four queueing on one worker at the end.
+LONGEST = (
+    "tests/security/test_naughty_strings.py",
+    "tests/reliability/test_crashes.py",
+    "tests/reliability/test_concurrency.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return LONGEST.index(path) if path in LONGEST else len(LONGEST)
+
+    items.sort(key=rank)  # stable: the rest keep their order
+
 
 @pytest.fixture(scope="session")
 def now() -> dt.datetime:
