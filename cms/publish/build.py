@@ -161,7 +161,6 @@ class Builder:
             if broken:
                 raise BuildError(f"{len(broken)} broken link(s) in the built site", broken[:50])
             search.carry(previous, partial)
-            _write_manifest(self.releases, partial, version, targets, files)
             release = self.releases.finish(partial)
         except BaseException:
             self.releases.discard(partial)
@@ -175,6 +174,10 @@ class Builder:
             [str(w.message) for w in caught],
         )
         log(f"网站已上线，用时 {result.seconds:.2f} 秒")
+        # What the next build reuses, written once the release is live (it does not change
+        # what readers get). A build stopped before this leaves a release without one, and
+        # the next build then renders everything again: slower, never wrong.
+        _write_manifest(self.releases, release, version, targets, files)
         result.index_seconds = self.index(release, log, result.warnings)
         self.releases.prune(self.keep)
         self.cache.keep_only(data.used_cache_keys)
@@ -315,7 +318,9 @@ def _make_spare(releases: Releases, release: Path, paths: list[str]) -> None:
         return
     spare = releases.new_spare(release)
     try:
-        _link_unchanged(release, spare, paths)
+        # The search index comes along: the next build need not link its files before going
+        # live (search.carry checks that it is still this release's index).
+        _link_unchanged(release, spare, [*paths, *search.files(release)])
         os.rename(spare, releases.spare_for(release))
     except OSError:  # the release was retired meanwhile, or a spare exists already
         shutil.rmtree(spare, ignore_errors=True)

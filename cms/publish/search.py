@@ -70,11 +70,35 @@ def carry(previous: Path | None, release: Path) -> None:
     source = previous / FOLDER if previous else None
     if source is None or not source.is_dir():
         return
+    if _same_index(source, release / FOLDER):
+        return  # a spare copy of the previous release brought its index along
+    remove(release / FOLDER)
     for folder, _, names in os.walk(source):
         target = release / FOLDER / Path(folder).relative_to(source)
         target.mkdir(parents=True, exist_ok=True)
         for name in names:
             os.link(Path(folder) / name, target / name)
+
+
+def files(release: Path) -> list[str]:
+    """Return the index's files in a release, relative to it (for a spare copy to link)."""
+    found = []
+    for folder, _, names in os.walk(release / FOLDER):
+        relative = Path(folder).relative_to(release).as_posix()
+        found += [f"{relative}/{name}" for name in names]
+    return found
+
+
+def _same_index(source: Path, copy: Path) -> bool:
+    """Whether ``copy`` holds the very index of ``source`` (hard links: the same inodes)."""
+    try:
+        return all(
+            os.stat(source / name.partition("/")[2]).st_ino
+            == os.stat(copy / name.partition("/")[2]).st_ino
+            for name in UI_FILES
+        )
+    except OSError:
+        return False
 
 
 def replace(release: Path, fresh: Path, discard) -> None:  # noqa: ANN001 - Callable[[Path], None]
