@@ -79,12 +79,14 @@ class Server:
         self.httpd.shutdown()
 
 
-def ours(corpus: Path, work: Path, runs: int) -> dict:
+def ours(corpus: Path, work: Path, runs: int, changes_only: bool = False) -> dict:
     out = work / "yizhan" / "site"
     cmd = [PY, str(ROOT / "build.py"), "build", "-q", "--content", str(corpus), "--output",
            str(out)]
     cold, cold_mem, nochange, index = [], [], [], []
-    for _ in range(runs):
+    if changes_only:  # the edits alone, on the site a previous run built (brought up to date)
+        run(cmd)
+    for _ in range(0 if changes_only else runs):
         shutil.rmtree(out.parent, ignore_errors=True)
         result = run(cmd)
         # The search index is built after the site is live; the build reports its time apart.
@@ -121,10 +123,10 @@ def ours(corpus: Path, work: Path, runs: int) -> dict:
         server.close()
     return {
         "files": files,
-        "cold": statistics.median(cold),
-        "index": statistics.median(index),
-        "peak_mb": max(cold_mem),
-        "nochange": statistics.median(nochange),
+        "cold": statistics.median(cold) if cold else None,
+        "index": statistics.median(index) if index else None,
+        "peak_mb": max(cold_mem) if cold_mem else None,
+        "nochange": statistics.median(nochange) if nochange else None,
         "edit_cli": statistics.median(edit_cli),
         "station_cli": statistics.median(station_cli),
         "edit_warm": statistics.median(edit_warm),
@@ -237,6 +239,9 @@ def main() -> None:
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-pelican", action="store_true")
     parser.add_argument("--work", type=Path, default=BENCH / ".work")
+    parser.add_argument("--changes-only", action="store_true",
+                        help="measure only edit/new station → live, on the site already built "
+                             "in --work (no cold builds, no Hugo or Pelican)")
     args = parser.parse_args()
     work = args.work / str(args.entries)
     corpus = work / "content"
@@ -244,7 +249,11 @@ def main() -> None:
     print(f"corpus: {args.entries} news, {args.entries // 7} activities, "
           f"{args.entries // 5} stations; {os.cpu_count()} cores; median of {args.runs} runs",
           flush=True)
-    results = {"entries": args.entries, "runs": args.runs, "yizhan": ours(corpus, work, args.runs)}
+    results = {"entries": args.entries, "runs": args.runs,
+               "yizhan": ours(corpus, work, args.runs, args.changes_only)}
+    if args.changes_only:
+        report(results)
+        return
     if not args.no_hugo:
         results["hugo"] = hugo(corpus, work, args.runs)
     if not args.no_pelican:
@@ -265,11 +274,14 @@ def report(r: dict) -> None:
             ("new station → live (warm builder)", y["station_warm"])]
     hugo_cold = r.get("hugo", {}).get("cold")
     for name, seconds in rows:
+        if seconds is None:
+            continue
         ratio = f"  {seconds / hugo_cold:.2f}× Hugo's full build" if hugo_cold else ""
         print(f"  {name:<36} {seconds:8.2f} s{ratio}")
-    print(f"  {'peak memory':<36} {y['peak_mb']:8.0f} MB")
+    if y["peak_mb"] is not None:
+        print(f"  {'peak memory':<36} {y['peak_mb']:8.0f} MB")
     for tool in ("hugo", "pelican"):
-        if tool in r:
+        if tool in r and y["cold"] is not None:
             t = r[tool]
             print(f"{tool.capitalize()} ({t['files']} files): cold {t['cold']:.2f} s, "
                   f"peak {t['peak_mb']:.0f} MB; ours is {y['cold'] / t['cold']:.2f}× its time")
