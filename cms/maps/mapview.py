@@ -9,6 +9,7 @@ browser, never one folium Marker per station.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
@@ -36,6 +37,10 @@ class MapView:
     js: tuple[str, ...]
     css: tuple[str, ...]
 
+    def steps(self) -> tuple[str, ...]:
+        """Return the script as its top-level statements, to be run one per task."""
+        return script_steps(self.script)
+
 
 # The overview maps' smallest zoom: at 8 a phone shows the Pearl River Delta, more than enough.
 OVERVIEW_MIN_ZOOM = 8
@@ -49,6 +54,46 @@ def js_name(key: str) -> str:
 def layer_var(key: str) -> str:
     """Return the variable name of a station type's layer on the overview map."""
     return f"feature_group_type_{js_name(key)}"
+
+
+_DECLARATION = re.compile(r"^(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=")
+
+
+def script_steps(script: str) -> tuple[str, ...]:
+    """Split folium's map script into its top-level statements, declarations made assignments
+    to ``window`` (``var m = L.map(…)`` → ``window.m = L.map(…)``).
+
+    Each statement can then run in a function of its own, in a task of its own, and still leave
+    the globals the later statements and the finder use. folium writes plain statements, strings
+    in double quotes and no comments or regular expressions; anything else is refused here
+    rather than split wrongly.
+    """
+    steps: list[str] = []
+    start, depth, quote, escaped = 0, 0, "", False
+    for at, char in enumerate(script):
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "`/":
+            raise ValueError(f"folium script: unexpected {char!r} at {at}")
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == ";" and depth == 0:
+            statement = script[start:at].strip()
+            start = at + 1
+            if statement:
+                steps.append(_DECLARATION.sub(r"window.\1 =", statement) + ";")
+    if depth or quote or script[start:].strip():
+        raise ValueError("folium script: a statement does not end")
+    return tuple(steps)
 
 
 def overview_map(site: Site, tiles: Tiles) -> MapView:

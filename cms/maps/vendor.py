@@ -3,13 +3,18 @@
 The versions are pinned in themes/<theme>/package.json and package-lock.json; ``npm ci``
 installs them and ``python -m cms.maps.vendor`` (run by scripts/setup.sh) copies the files the
 site serves. folium asks for its libraries by name; ``ASSETS`` maps each name to the vendored
-file, and ``NOT_LOADED`` lists folium's defaults that public pages never load.
+file, and ``NOT_LOADED`` lists folium's defaults that public pages never load. The map pages'
+stylesheets are also joined into one file, ``BUNDLE``.
 """
 
 from __future__ import annotations
 
+import os
+import posixpath
+import re
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 THEMES = Path(__file__).resolve().parents[2] / "themes"
@@ -56,6 +61,57 @@ NOT_LOADED = {
 }
 
 
+# The map pages' one stylesheet (under static/, made from these, in this order): a phone on a
+# slow network waits for every stylesheet in the head before it paints anything, and each file
+# is a request of its own (on HTTP/1.1 a connection of its own) that the scripts wait behind.
+BUNDLE = "vendor/maps.css"
+BUNDLED = (
+    "vendor/leaflet/leaflet.css",
+    "vendor/leaflet.markercluster/MarkerCluster.css",
+    "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+    "css/map.css",
+)
+_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+
+
+def _rebased(text: str, part: str) -> str:
+    """Return stylesheet ``part``'s text with its relative ``url()``s relative to BUNDLE."""
+    here = posixpath.dirname(BUNDLE)
+
+    def moved(match: re.Match) -> str:
+        ref = match[2]
+        if ref.startswith(("/", "#", "data:", "http:", "https:")):
+            return match[0]
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(part), ref))
+        return f"url({match[1]}{posixpath.relpath(target, here)}{match[1]})"
+
+    return _URL.sub(moved, text)
+
+
+def bundle_css(static: Path) -> bytes:
+    """Return the parts of BUNDLE joined, each under a comment naming it."""
+    out = []
+    for part in BUNDLED:
+        text = (static / part).read_text(encoding="utf-8")
+        out.append(f"/* {part} */\n" + _rebased(text, part).rstrip() + "\n")
+    return "".join(out).encode()
+
+
+def write_bundle(static: Path) -> bool:
+    """Write BUNDLE when its parts changed (atomically: builds may run side by side)."""
+    target = static / BUNDLE
+    data = bundle_css(static)
+    if target.is_file() and target.read_bytes() == data:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".maps-", suffix=".css")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.chmod(temp, 0o644)  # as the copied files: a web server reads what the build links
+    os.replace(temp, target)
+    return True
+
+
 def vendor_path(name: str) -> str | None:
     """Return the static path serving folium's resource ``name``, or None when it is skipped."""
     if name in ASSETS:
@@ -85,6 +141,8 @@ def sync(theme: str = "default") -> list[str]:
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dst)
         changed.append(target)
+    if write_bundle(folder / "static"):
+        changed.append(BUNDLE)
     return changed
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask, render_template, request
 
 from ..content import Content, load
+from ..maps import vendor
 from ..render.images import Renditions
 from . import assets, exports, filters, i18n, pictures, views
 from .data import SiteData
@@ -49,6 +50,9 @@ def create_app(
     i18n.install(app, folder, content.site.language)
     data = SiteData(content, now, render_cache, renditions)
     app.extensions["yizhan"] = data
+    # The map pages' stylesheet bundle follows css/map.css (a theme file) as it is edited.
+    if not vendor.missing(theme):
+        vendor.write_bundle(folder / "static")
     assets.init_app(app)  # /static/ CSS and JS under content-hashed names
     filters.register(app)
     pictures.register(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from ..content import Entry
-from . import api, calendar, catalog, feeds, maps
+from . import api, calendar, catalog, colours, feeds, maps
 from . import sitemap as sitemap_mod
 from .data import SiteData
 from .i18n import gettext
@@ -52,14 +52,7 @@ def sitemap():
 @bp.route("/vocabulary.css")
 def vocabulary_css():
     """Colours of brands and station types from site.yml, as classes (no inline styles)."""
-    site = _data().site
-    rules = [
-        f".c-{group}-{key}{{--c:{term.color}}}"
-        for group, terms in (("brand", site.activity_brands), ("type", site.station_types))
-        for key, term in terms.items()
-        if term.color
-    ]
-    return _send(("\n".join(rules) + "\n").encode(), "text/css")
+    return _send(colours.vocabulary_css(_data().site).encode(), "text/css")
 
 
 @bp.route("/robots.txt")

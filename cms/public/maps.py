@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, url_for
 
 from ..content.model import Station
 from ..maps.chart import Bar, bar_chart
@@ -79,16 +79,23 @@ class StationMaps:
                           lambda: station_map(self.site, self.tiles, station))
 
     def finder_script(self, view: MapView | None, static: str | Path) -> str:
-        """Return a finder page's one script: the folium map script, then the finder's code.
+        """Return a finder page's one script: the folium map's statements, then the finder's code.
 
         ``view`` None: no Leaflet map (the home page's teaser lists the nearest stations and marks
         them on its build-time dot map, which keeps Leaflet out of the home page's 60 KB budget).
+
+        The page does not load Leaflet itself: the finder asks for it once the page has painted
+        (the scripts named in the config), then runs folium's statements one per task
+        (``YizhanMapSteps``), so neither holds the page for long on a slow phone.
 
         One file instead of five saves round trips on a phone network (Lighthouse's mobile
         profile gives each 150 ms). The parts are the theme's files as they are, so the unit
         tests that load hours.js, geo.js and clusters.js still test what the pages run.
         """
-        parts = [view.script] if view else []
+        parts = []
+        if view:
+            steps = ",\n".join(f"function () {{\n{step}\n}}" for step in view.steps())
+            parts.append(f"window.YizhanMapSteps = [\n{steps}\n]")
         for name in FINDER_SCRIPTS:
             parts.append((Path(static) / "js" / name).read_text(encoding="utf-8"))
         return ";\n".join(part.rstrip() for part in parts) + "\n"
@@ -132,8 +139,12 @@ class StationMaps:
 
         return self._once("charts", make)
 
-    def config(self, data_url: str, stations_url: str) -> str:
-        """Return the page's map configuration as JSON for a script element (no code)."""
+    def config(self, data_url: str, stations_url: str, view: MapView | None = None) -> str:
+        """Return the page's map configuration as JSON for a script element (no code).
+
+        With a ``view``, ``scripts`` names the libraries its map needs (Leaflet and its plugins,
+        in order), which the finder loads after the first paint.
+        """
         site = self.site
 
         def terms(vocabulary) -> list[dict[str, str]]:  # noqa: ANN001
@@ -153,6 +164,8 @@ class StationMaps:
             "amenities": terms(site.amenities),
             "access": terms(site.access),
         }
+        if view:
+            doc["scripts"] = [url_for("static", filename=path) for path in view.js]
         text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 

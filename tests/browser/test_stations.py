@@ -13,10 +13,12 @@ from contextlib import contextmanager, suppress
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from cms.content import load
 from cms.content.hours import open_state, parse_hours
 from cms.maps.distance import haversine_m
 from cms.maps.dotmap import Projection
-from tests.conftest import SHANGHAI
+from cms.public.colours import contrast
+from tests.conftest import DEMO, SHANGHAI
 
 BANTIAN = (22.64010, 114.05510)
 LONGCHENG = (22.71800, 114.25100)
@@ -192,6 +194,49 @@ def test_a_marker_tap_highlights_its_list_item(browser, demo_server, features):
         )
 
 
+def rgb(colour: str) -> str:
+    """Return a ``#rrggbb`` colour as getComputedStyle writes it."""
+    return "rgb({}, {}, {})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
+
+
+def test_pins_and_swatches_show_each_types_site_yml_colour(browser, demo_server, features):
+    types = load(DEMO).site.station_types
+    with phone(browser, demo_server) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        swatches = page.locator(".leaflet-control-layers .layer-swatch, #filter-form .swatch")
+        swatches = swatches.evaluate_all(
+            "els => els.map(e => [e.className, getComputedStyle(e).backgroundColor])"
+        )
+        for key, term in types.items():
+            want = rgb(term.color)
+            # Its toggle on the map and its filter, each with a swatch in the type's colour.
+            found = [colour for name, colour in swatches if f"c-type-{key}" in name.split()]
+            assert found == [want, want], key
+            # A pin of the type, zoomed in until it stands alone.
+            feature = next(f for f in features if f["properties"]["type"] == key)
+            lng, lat = feature["geometry"]["coordinates"]
+            page.evaluate("p => map_stations.setView(p, 19, {animate: false})", [lat, lng])
+            pin = page.locator(f".leaflet-marker-icon.pin[title='{feature['properties']['name']}']")
+            pin.wait_for(timeout=5000)
+            assert f"c-type-{key}" in pin.get_attribute("class").split()
+            background, text = pin.evaluate(
+                "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]"
+            )
+            assert background == want, key
+            # Its glyph stays legible (WCAG AA): white on dark colours, black on light ones.
+            assert text in ("rgb(255, 255, 255)", "rgb(0, 0, 0)")
+            assert contrast(term.color, "#ffffff" if "255" in text else "#000000") >= 4.5, key
+        assert types["care-station"].color == "#e65100"  # orange: white fails, so black
+        # The list: each station's type in its colour beside its name.
+        rows = page.locator("#results .result .result-meta .swatch").evaluate_all(
+            "els => els.map(e => [e.className, getComputedStyle(e).backgroundColor])"
+        )
+        assert rows
+        for name, colour in rows:
+            key = name.split()[-1].removeprefix("c-type-")
+            assert colour == rgb(types[key].color), name
+
+
 # Stations the map draws: the numbers on its clusters plus its single pins.
 ON_MAP = """() => {
   const map = document.querySelector('#finder .folium-map');
@@ -279,13 +324,58 @@ def test_without_javascript_street_lists_reach_every_station(browser, demo_serve
         assert reached == {f["id"] for f in features}
 
 
-def test_home_lists_the_3_nearest(browser, demo_server, features):
+MAP_DATA = "**/stations/map-data.json"
+
+
+def test_home_fetches_the_data_on_the_tap_and_lists_the_3_nearest(browser, demo_server, features):
     with phone(browser, demo_server, BANTIAN) as page:
+        held = []  # the map data's request, answered once the test has seen the status
+        page.route(MAP_DATA, lambda route: held.append(route))
         open_finder(page, demo_server.url + "/")
+        page.wait_for_load_state("networkidle")
+        assert not held  # a reader who does not tap never downloads the stations
         page.get_by_role("button", name="附近的驿站").click()
+        page.wait_for_function(
+            "document.getElementById('finder-status').textContent === '正在查找附近的驿站…'"
+        )
+        assert len(held) == 1
+        held[0].continue_()
         page.wait_for_selector("#results .result-distance")
         nearest = sorted(features, key=lambda f: distance(f, BANTIAN))[:3]
         assert listed(page) == [f["id"] for f in nearest]
+        assert page.locator("#finder-status").inner_text().startswith("已按距离排序")
+        # A second tap uses the data already in.
+        page.get_by_role("button", name="附近的驿站").click()
+        page.wait_for_function("!document.getElementById('near-me').disabled")
+        assert len(held) == 1
+
+
+def test_home_says_so_when_the_data_does_not_load_and_tries_again(browser, demo_server, features):
+    with phone(browser, demo_server, BANTIAN) as page:
+        page.route(MAP_DATA, lambda route: route.abort())
+        open_finder(page, demo_server.url + "/")
+        page.get_by_role("button", name="附近的驿站").click()
+        status = page.locator("#finder-status")
+        page.wait_for_function(
+            "document.getElementById('finder-status').textContent.startsWith('驿站数据加载失败')"
+        )
+        assert "按街道查看下方列表" in status.inner_text()
+        assert page.locator("section.hero ul.chips a").count() >= 1  # the streets, below
+        assert not page.locator("#results .result").count()
+        page.unroute(MAP_DATA)
+        page.get_by_role("button", name="附近的驿站").click()  # the next tap fetches it again
+        page.wait_for_selector("#results .result-distance")
+        assert len(listed(page)) == 3
+
+
+def test_home_refused_location_points_to_the_street_lists(browser, demo_server):
+    with phone(browser, demo_server) as page:  # no geolocation permission
+        open_finder(page, demo_server.url + "/")
+        page.get_by_role("button", name="附近的驿站").click()
+        page.wait_for_function(
+            "document.getElementById('finder-status').textContent.includes('按街道查找')"
+        )
+        assert "您没有允许本页使用位置信息" in page.locator("#finder-status").inner_text()
 
 
 FUTIAN = (22.54000, 114.05500)  # south of every demo station: outside the home page's dot map

@@ -11,7 +11,7 @@ import pytest
 
 from cms.content import load
 from cms.maps.qr import qr_svg
-from cms.maps.vendor import FILES
+from cms.maps.vendor import BUNDLE, BUNDLED, FILES
 from cms.public.app import THEMES
 from cms.public.assets import fingerprinted
 from tests.conftest import DATA, DEMO, NOW
@@ -60,14 +60,48 @@ def test_map_pages_use_no_inline_script_or_style(demo_site):
 
 def test_vendored_libraries_are_in_the_site(demo_site):
     static = THEMES / "default/static"
-    for path in FILES:  # scripts and stylesheets under their content-hashed names
+    for path in [*FILES, BUNDLE]:  # scripts and stylesheets under their content-hashed names
         assert (demo_site / "static" / fingerprinted(static, path)).is_file(), path
-    page = (demo_site / "stations/index.html").read_text()
+    # A station page names Leaflet; /stations/ leaves it to its finder, after the first paint.
+    page = (demo_site / "stations/bantian-care-01/index.html").read_text()
     assert re.search(r'<script defer src="/static/vendor/leaflet/leaflet\.[0-9a-f]{12}\.js">', page)
-    assert re.search(
-        r"/static/vendor/leaflet\.markercluster/leaflet\.markercluster\.[0-9a-f]{12}\.js", page
-    )
-    assert re.search(r"/static/vendor/leaflet/leaflet\.[0-9a-f]{12}\.css", page)
+    tree = lxml.html.fromstring((demo_site / "stations/index.html").read_bytes())
+    assert tree.xpath("//script/@src") == ["/stations/map.js"]
+    config = json.loads(tree.xpath("string(//script[@id='finder-config'])"))
+    assert [re.sub(r"\.[0-9a-f]{12}\.js$", ".js", src) for src in config["scripts"]] == [
+        "/static/vendor/leaflet/leaflet.js",
+        "/static/vendor/leaflet.markercluster/leaflet.markercluster.js",
+    ]
+    assert all((demo_site / src.lstrip("/")).is_file() for src in config["scripts"])
+
+
+def test_map_pages_have_one_stylesheet_for_the_map(demo_site):
+    """Leaflet's, markercluster's and the theme's map styles in one file (vendor/maps.css)."""
+    for name in ("stations/index.html", "stations/bantian-care-01/index.html"):
+        tree = lxml.html.fromstring((demo_site / name).read_bytes())
+        sheets = tree.xpath("//link[@rel='stylesheet'][not(ancestor::noscript)]/@href")
+        assert [re.sub(r"\.[0-9a-f]{12}\.css$", ".css", h) for h in sheets] == [
+            "/static/css/site.css", "/vocabulary.css", "/static/vendor/maps.css"
+        ], name  # fmt: skip
+    bundle = demo_site / "static" / fingerprinted(THEMES / "default/static", BUNDLE)
+    text = bundle.read_text()
+    for part in BUNDLED:
+        assert f"/* {part} */" in text
+    assert ".leaflet-pane" in text and ".marker-cluster-small" in text and ".pin {" in text
+    # Leaflet's images, named relative to the bundle, are where the bundle says.
+    images = re.findall(r"url\((?!#|data:)([^)]+)\)", text)
+    assert "leaflet/images/layers.png" in images
+    for ref in images:
+        assert (bundle.parent / ref).is_file(), ref
+    # Every map view's stylesheets are in it.
+    from cms.public.app import create_app
+    from cms.public.maps import current
+
+    app = create_app(DEMO, now=NOW)
+    with app.test_request_context():
+        maps = current()
+        station = maps.data.stations[0]
+        assert set(maps.overview().css) | set(maps.station(station).css) <= set(BUNDLED)
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,9 @@
 /* The station finder: map markers, a list kept in step with the map, filters, "near me".
    Data: the compact JSON named in #finder-config (never one folium Marker per station).
+   /stations/ fetches it at once (it draws the map); the home page's teaser only when the reader
+   taps "near me" (at 10,000 stations the data alone is over twice the home page's 60 KB).
+   /stations/ asks for the data and for Leaflet once the page has painted: neither is needed
+   for the first paint, and each would hold it back on a slow phone.
    State lives in the URL hash (type, amenity, street, open, access, near) so a shared link
    shows the same view. The list, filters and near-me work even when map tiles do not load.
    The list is drawn first; the map follows in slices of a few milliseconds, with a marker
@@ -18,13 +22,13 @@
   var _ = H.t;
   var config = JSON.parse(configEl.textContent);
   var teaser = root.dataset.mode === 'teaser';
-  var PAGE = 50;
+  var PAGE = 20; // list items drawn at first and per "more" (a short first list draws at once)
   var NEAREST = teaser ? 3 : 20;
 
-  performance.mark('yizhan:map'); // the folium script has run: the map pans and zooms
   var mapEl = root.querySelector('.folium-map');
-  var map = mapEl && window.L ? window[mapEl.id] : null; // made by the folium script
-  var cluster = map ? window['marker_cluster_' + mapEl.id.replace(/^map_/, '') + '_cluster'] : null;
+  var map = null; // made by folium's statements once Leaflet is in (setUpMap)
+  var cluster = null;
+  var mapFailed = false;
   var form = document.getElementById('filter-form');
   var list = document.getElementById('results');
   var count = document.getElementById('result-count');
@@ -39,11 +43,13 @@
     config[name].forEach(function (t) { labels[name][t.key] = t; });
   });
   var allTypes = config.types.map(function (t) { return t.key; });
+  labels.bits = {}; // amenity → bit in a station's mask, once the data is in
 
   var state = { types: allTypes.slice(), amenities: [], street: '', open: false, access: '',
     near: null };
   var stations = [];
   var hours = [];
+  var loaded = false; // the data is in: fetched, parsed and unpacked
   var shown = PAGE;
   var you = null;
   var syncingLayers = false;
@@ -117,7 +123,7 @@
   }
 
   /* Unpack the stations, LOAD at a time in tasks of their own; resolves when all are. */
-  var LOAD = 2000;
+  var LOAD = 1000;
   function load(doc) {
     var c = doc.columns;
     hours = doc.hours.map(function (lines) {
@@ -141,7 +147,7 @@
           };
         }
         if (i < doc.count) next(slice);
-        else resolve();
+        else { loaded = true; resolve(); }
       });
     });
   }
@@ -218,7 +224,7 @@
     var title = el('a', 'popup-name', s.name);
     title.href = url(s);
     box.appendChild(title);
-    box.appendChild(el('p', 'popup-meta', typeLabel(s) + ' · ' + streetLabel(s)));
+    box.appendChild(meta('p', 'popup-meta', s));
     var st = s.state || 'closed';
     box.appendChild(el('p', 'result-state state-' + st, H.label(st)));
     if (s.dist !== undefined && state.near) box.appendChild(el('p', 'popup-distance', G.describe(s.dist)));
@@ -226,6 +232,14 @@
     go.href = url(s);
     box.appendChild(go);
     return box;
+  }
+
+  /* "type · street", the type's colour (as on its pins) in a swatch before it. */
+  function meta(tag, className, s) {
+    var node = el(tag, className);
+    node.appendChild(el('span', 'swatch c-type-' + s.type));
+    node.appendChild(document.createTextNode(typeLabel(s) + ' · ' + streetLabel(s)));
+    return node;
   }
 
   function typeLabel(s) { return (labels.types[s.type] || { label: s.type }).label; }
@@ -246,7 +260,7 @@
   var around = null; // the bounds whose stations markercluster was given
   var given = {}; // slug → marker, what markercluster holds
   var squares = {}; // key → marker, what the grid layer shows or is about to
-  var grid = map ? L.featureGroup().addTo(map) : null;
+  var grid = null;
 
   /* The list first: the map follows in a task of its own. */
   function drawMarkers(items) {
@@ -258,7 +272,11 @@
   }
 
   function drawView() {
-    if (!cluster) { drawn(); return; }
+    if (!root.dataset.listed) return; // the data is not in yet: start() draws
+    if (!map || !cluster) {
+      if (!mapEl || mapFailed) drawn(); // no map to wait for
+      return; // mapReady() draws
+    }
     if (map.getZoom() < DETAIL) {
       around = null;
       if (Object.keys(given).length) { cluster.clearLayers(); given = {}; }
@@ -429,7 +447,7 @@
     var main = teaser ? el('a', 'result-main') : el('button', 'result-main');
     if (teaser) main.href = url(s); else main.type = 'button';
     main.appendChild(el('span', 'result-name', s.name));
-    main.appendChild(el('span', 'result-meta', typeLabel(s) + ' · ' + streetLabel(s)));
+    main.appendChild(meta('span', 'result-meta', s));
     var line = el('span', 'result-line');
     line.appendChild(el('span', 'result-state state-' + s.state, H.label(s.state)));
     if (state.near) line.appendChild(el('span', 'result-distance', G.describe(s.dist)));
@@ -570,20 +588,34 @@
     else if (teaser) setStatus(_('%(why)s。请点“查看全部服务阵地”，按街道查找。', { why: why }));
   }
 
+  /* The teaser asks for the data along with the location, so one wait covers both. */
   function askLocation() {
     if (!navigator.geolocation) { refused(null); return; }
     nearButton.disabled = true;
-    setStatus(_('正在获取您的位置…'));
-    navigator.geolocation.getCurrentPosition(located, refused,
-      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    if (!loaded) loadData().catch(function () {}); // a fix that comes first waits for it
+    setStatus(loaded ? _('正在获取您的位置…') : _('正在查找附近的驿站…'));
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      withData(function () { located(pos); });
+    }, refused, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   }
 
   /* ---- wiring ---- */
-  /* The list and the controls work from here; data-ready waits for the last marker. */
-  function start() {
+  /* The view the URL names; a teaser's shared "near" link waits for the data it needs. */
+  function restore() {
     readHash();
     stateToForm();
-    refresh(state.near ? 'near' : null);
+    if (!state.near || loaded) { refresh(state.near ? 'near' : null); return; }
+    setStatus(_('正在查找附近的驿站…'));
+    withData(function () {
+      refresh('near');
+      setStatus(_('已按距离排序。距离为直线距离，步行时间按每小时 4.5 公里估算。'));
+    });
+  }
+
+  /* The list and the controls work from here; data-ready waits for the last marker (on the
+     teaser, which has no map and waits for a tap to fetch the data, it comes at once). */
+  function start() {
+    restore();
     root.dataset.listed = 'true';
     nearButton.addEventListener('click', askLocation);
     if (form) {
@@ -604,13 +636,7 @@
         setStatus(_('已显示%(street)s的驿站。', { street: labels.streets[key].label }));
       });
     }
-    if (map) map.on('overlayadd overlayremove', onLayer);
-    if (cluster) cluster.on('click', onMarker);
-    if (grid) grid.on('click', onSquare);
-    if (map) map.on('moveend', drawView);
-    window.addEventListener('hashchange', function () {
-      readHash(); stateToForm(); refresh(state.near ? 'near' : null);
-    });
+    window.addEventListener('hashchange', restore);
     performance.mark('yizhan:finder'); // list drawn, controls answer; markers still coming
   }
 
@@ -625,13 +651,111 @@
     };
   }
 
-  fetch(config.data, { credentials: 'same-origin' })
-    .then(function (r) {
-      if (!r.ok) throw new Error(r.status);
-      return r.text();
-    })
-    .then(soon(JSON.parse))
-    .then(soon(load))
-    .then(soon(start))
-    .catch(function () { setStatus(_('驿站数据加载失败，请稍后刷新重试，或按街道查看下方列表。')); });
+  /* ---- the map, once the page has painted: Leaflet and its plugins (config.scripts, in
+     order), then folium's statements (YizhanMapSteps in this file) one per task ---- */
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement('script');
+      script.src = src;
+      script.async = false; // run in the order asked: the plugins need Leaflet
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error(src)); };
+      document.head.appendChild(script);
+    });
+  }
+
+  function runSteps(steps) {
+    return new Promise(function (resolve, reject) {
+      var i = 0;
+      next(function step() {
+        try { steps[i++](); } catch (e) { reject(e); return; }
+        if (i < steps.length) next(step);
+        else resolve();
+      });
+    });
+  }
+
+  function setUpMap() {
+    return Promise.all((config.scripts || []).map(loadScript))
+      .then(function () { return runSteps(window.YizhanMapSteps || []); })
+      .then(mapReady)
+      .catch(function () {
+        mapFailed = true; // the list, filters and near-me work without it
+        if (root.dataset.listed) drawn();
+      });
+  }
+
+  function mapReady() {
+    map = window[mapEl.id];
+    cluster = window['marker_cluster_' + mapEl.id.replace(/^map_/, '') + '_cluster'];
+    grid = L.featureGroup().addTo(map);
+    performance.mark('yizhan:map'); // folium's statements have run: the map pans and zooms
+    map.on('overlayadd overlayremove', onLayer);
+    cluster.on('click', onMarker);
+    /* markercluster ignores a move made during its zoom animation (200 ms): the markers of the
+       new view would stay hidden until the next move. Replay the move once it ends. */
+    cluster.on('animationend', function () { map.fire('moveend'); });
+    grid.on('click', onSquare);
+    map.on('moveend', drawView);
+    if (!root.dataset.listed) return; // start() draws the markers with the list
+    drawYou();
+    syncLayers();
+    drawMarkers(wanted);
+    if (state.near) fit(current);
+  }
+
+  /* Run ``fn`` once the first contentful paint is on the screen (the 'paint' timing entry:
+     a frame drawn on the main thread reaches the screen later); at once in a hidden tab, which
+     does not paint, and after a frame where the entry is not supported. */
+  function afterPaint(fn) {
+    var go = function () { go = function () {}; next(fn); };
+    var types = window.PerformanceObserver && PerformanceObserver.supportedEntryTypes;
+    if (document.visibilityState === 'hidden') { go(); return; }
+    if (!types || types.indexOf('paint') < 0) {
+      requestAnimationFrame(function () { go(); });
+      return;
+    }
+    var observer = new PerformanceObserver(function (list) {
+      if (!list.getEntriesByName('first-contentful-paint').length) return;
+      observer.disconnect();
+      go();
+    });
+    observer.observe({ type: 'paint', buffered: true });
+    setTimeout(function () { go(); }, 3000); // never wait on a paint that does not come
+  }
+
+  /* Fetch, parse and unpack the data once; after a failure the next call tries again. */
+  var loading = null;
+  function loadData() {
+    if (!loading) {
+      loading = fetch(config.data, { credentials: 'same-origin' })
+        .then(function (r) {
+          if (!r.ok) throw new Error(r.status);
+          return r.text();
+        })
+        .then(soon(JSON.parse))
+        .then(soon(load));
+      loading.catch(function () { loading = null; });
+    }
+    return loading;
+  }
+
+  function failed() {
+    if (nearButton) nearButton.disabled = false;
+    setStatus(_('驿站数据加载失败，请稍后刷新重试，或按街道查看下方列表。'));
+  }
+
+  /* Run ``fn`` in a task of its own once the data is in (at once if it is). */
+  function withData(fn) {
+    if (loaded) { fn(); return; }
+    loadData().then(soon(fn)).catch(failed);
+  }
+
+  if (teaser) start();
+  else {
+    afterPaint(function () {
+      loadData().then(soon(start)).catch(failed);
+      if (mapEl) setUpMap();
+    });
+  }
 })();
