@@ -52,4 +52,4 @@ audit_pins() {
 }
 audit_pins
 
-exec .venv/bin/python -m pytest -n 2 -p no:cacheprovider "$@"
+exec .venv/bin/python -m pytest -n 2 --maxschedchunk 1 -p no:cacheprovider "$@"

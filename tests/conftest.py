@@ -19,9 +19,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Every test sees the same "now", so activity states and scheduled entries are stable.
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI)
 
-# The longest tests, run first: pytest-xdist hands out the first tests one per worker in turn,
-# so the naughty-string runs (minutes each) split between the two workers and the many short
-# tests fill in behind them, instead of all four queueing on one worker at the end.
+# The longest tests, run first. With test.sh's `--maxschedchunk 1`, pytest-xdist gives each
+# worker two tests to start with and then one at a time as they finish: the four naughty-string
+# runs (minutes each) split two and two, and the many short tests fill in behind them, so
+# neither worker is left alone with a long test at the end.
 LONGEST = (
     "tests/security/test_naughty_strings.py",
     "tests/reliability/test_crashes.py",
