@@ -135,7 +135,15 @@ class Harness:
             kept.append(("Content-Security-Policy-Report-Only", POLICY))
             return start_response(status, kept, exc_info)
 
-        return self.app(environ, start)
+        # Read the answer whole and close it here: werkzeug's server does not close a file it
+        # was sending when the browser drops the connection (a batch reopened in halves drops
+        # its loads), and the file left open fails the run as a ResourceWarning.
+        answer = self.app(environ, start)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
 
 
 class Sentinel:
