@@ -9,18 +9,11 @@ import re
 import lxml.etree
 import pytest
 
+from bench.corpus import STREETS, TYPES  # the street centres the benchmarks spread stations around
 from cms.content.model import Location, Site, Station, Term
 from cms.maps.dotmap import FONT, dot_map, fit
 
-# Street centres as bench/stations.py spreads its synthetic stations.
-STREETS = {
-    "pinghu": (22.680, 114.125), "buji": (22.605, 114.118), "jihua": (22.648, 114.080),
-    "bantian": (22.638, 114.060), "nanwan": (22.605, 114.165), "henggang": (22.650, 114.215),
-    "yuanshan": (22.660, 114.255), "longcheng": (22.725, 114.245), "longgang": (22.725, 114.275),
-    "baolong": (22.710, 114.320), "pingdi": (22.770, 114.310),
-}  # fmt: skip
 NAMES = "平湖 布吉 吉华 坂田 南湾 横岗 园山 龙城 龙岗 宝龙 坪地".split()
-TYPES = ["worker-home", "care-station", "mother-room", "legal-aid", "culture-palace"]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
