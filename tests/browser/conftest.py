@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +36,16 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def english_copy(source: Path, folder: Path) -> Path:
+    """Copy a content folder into ``folder`` with site.yml's language set to English."""
+    content = folder / "content"
+    shutil.copytree(source, content)
+    site_yml = content / "site.yml"
+    text = re.sub(r"^language: .*$", "language: en", site_yml.read_text("utf-8"), flags=re.M)
+    site_yml.write_text(text, encoding="utf-8")
+    return content
 
 
 class LiveServer:

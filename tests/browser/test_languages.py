@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 
 import pytest
 
 from cms.publish.build import build
 from cms.publish.serve import StaticSite
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, english_copy
 from tests.conftest import DEMO, NOW
 
 BANTIAN = (22.6301, 114.0652)
@@ -19,13 +18,7 @@ STATES = {"Open now", "Closing soon", "Closed"}
 
 @pytest.fixture(scope="module")
 def en_server(tmp_path_factory) -> Iterator[LiveServer]:
-    content = tmp_path_factory.mktemp("en-browser") / "content"
-    shutil.copytree(DEMO, content)
-    site_yml = content / "site.yml"
-    site_yml.write_text(
-        re.sub(r"^language: .*$", "language: en", site_yml.read_text("utf-8"), flags=re.M),
-        encoding="utf-8",
-    )
+    content = english_copy(DEMO, tmp_path_factory.mktemp("en-browser"))
     out = content.parent / "site"
     build(content, out, now=NOW)
     server = LiveServer(StaticSite(out))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from cms.content import load
 from cms.public.urls import entry_path
 from cms.publish.build import build
 from cms.publish.serve import StaticSite
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, english_copy
 from tests.conftest import DATA, DEMO, NOW
 
 # No inline script, no eval: only Pagefind's WebAssembly needs 'wasm-unsafe-eval'.
@@ -66,13 +65,7 @@ def union_server(data_site: Path) -> Iterator[LiveServer]:
 @pytest.fixture(scope="module")
 def union_en_server(tmp_path_factory) -> Iterator[LiveServer]:
     """tests/data/content with site.yml's language set to English, served under /union/."""
-    content = tmp_path_factory.mktemp("search-en") / "content"
-    shutil.copytree(DATA / "content", content)
-    site_yml = content / "site.yml"
-    site_yml.write_text(
-        re.sub(r"^language: .*$", "language: en", site_yml.read_text("utf-8"), flags=re.M),
-        encoding="utf-8",
-    )
+    content = english_copy(DATA / "content", tmp_path_factory.mktemp("search-en"))
     out = content.parent / "site"
     build(content, out, now=NOW)
     server = LiveServer(StrictSite(out, prefix="/union"))
