@@ -63,6 +63,14 @@ INSPECT = """(allowed) => {
           errors: window.__errors || [], bad: bad, title: document.title};
 }"""
 
+# True once every frame of the harness has loaded and every live preview has been filled.
+SETTLED = """() => Array.from(document.querySelectorAll("iframe")).every((frame) => {
+  const doc = frame.contentDocument;
+  if (!doc || doc.readyState !== "complete") return false;
+  const preview = doc.getElementById("live-preview");
+  return !preview || preview.hasAttribute("srcdoc");
+})"""
+
 ASSETS = (".js", ".css", ".woff", ".woff2", ".ttf", ".svg", ".png", ".jpg", ".webp", ".gif")
 
 # Handlers the admin's own templates write: Flask-Admin's list (its delete confirmation and
@@ -149,7 +157,7 @@ class Harness:
 class Sentinel:
     """One browser context over one origin, with the handlers installed once."""
 
-    def __init__(self, browser, server: Harness, cookies: list | None = None, batch: int = 32):  # noqa: ANN001
+    def __init__(self, browser, server: Harness, cookies: list | None = None, batch: int = 64):  # noqa: ANN001
         self.origin = server.url
         self.bodies = server.documents
         self.batch = batch
@@ -207,9 +215,11 @@ class Sentinel:
         )
         harness = f"/__harness__/{number}"
         self.bodies[harness] = f"<!doctype html><title>harness</title>{frames}"
-        # Network idle, not just load: the edit pages fetch their live preview after load.
         try:
-            self.page.goto(self.origin + harness, wait_until="networkidle", timeout=timeout)
+            self.page.goto(self.origin + harness, wait_until="load", timeout=timeout)
+            # The edit pages ask for their live preview while they load; wait until every frame
+            # has its answer (sooner than waiting for half a second of network silence).
+            self.page.wait_for_function(SETTLED, timeout=timeout, polling=50)
         finally:
             del self.bodies[harness]
         children = self.page.main_frame.child_frames
