@@ -29,7 +29,7 @@ from tests.conftest import DATA
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 20
-SAVES = 50
+SAVES = 30
 SHARED = "plenary-2026"  # the news entry every client saves in the first round
 PASSWORD = "correct horse battery staple"
 TIMEOUT = 60  # seconds for one request; a queue of 20 clients on 4 workers stays far below

@@ -196,7 +196,7 @@ class Sentinel:
     def _open(self, paths: list[str], number: int) -> None:
         """Open a batch; one that does not settle in time is opened again in halves.
 
-        On a busy machine 32 admin pages each fetching a preview can take minutes to settle;
+        On a busy machine 64 admin pages each fetching a preview can take minutes to settle;
         a single page that never settles still fails the run.
         """
         try:
