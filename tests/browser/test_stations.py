@@ -451,3 +451,38 @@ def test_home_dot_map_without_javascript_is_a_link_to_the_stations(browser, demo
         assert figure.bounding_box()["width"] >= 300
         figure.click()
         page.wait_for_url(demo_server.url + "/stations/")
+
+
+def test_map_libraries_are_fetched_once_by_their_preloads(browser, demo_server):
+    """The page's preloads fetch Leaflet and its plugin without running them before the first
+    paint; the script elements the finder makes after it use those downloads."""
+    with phone(browser, demo_server) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        page.wait_for_function("performance.getEntriesByName('yizhan:map').length > 0")
+        scripts = json.loads(page.locator("#finder-config").text_content())["scripts"]
+        fetched = page.evaluate(
+            """(scripts) => scripts.map((src) => performance.getEntriesByType('resource')
+                 .filter((e) => new URL(e.name).pathname === src).map((e) => e.initiatorType))""",
+            scripts,
+        )
+        ran = page.evaluate("typeof L !== 'undefined' && typeof L.markerClusterGroup")
+    assert len(scripts) == 2
+    assert fetched == [["link"], ["link"]]
+    assert ran == "function"
+
+
+def test_without_leaflet_the_list_and_near_me_still_work(browser, demo_server, features):
+    """Leaflet's files failing to load leaves no map, and the finder works without it."""
+    with phone(browser, demo_server, BANTIAN) as page:
+        page.route(re.compile(r"/static/vendor/leaflet"), lambda route: route.abort())
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        open_finder(page, demo_server.url + "/stations/")
+        assert page.locator("#results .result").count() > 0
+        page.get_by_role("button", name="附近的驿站").click()
+        page.wait_for_selector("#results .result-distance")
+        by_slug = {f["id"]: f for f in features}
+        got = [distance(by_slug[s], BANTIAN) for s in listed(page)]
+        assert len(got) == 20 and got == sorted(got)
+        assert page.evaluate("typeof L") == "undefined"
+    assert errors == []

@@ -73,6 +73,9 @@ def test_vendored_libraries_are_in_the_site(demo_site):
         "/static/vendor/leaflet.markercluster/leaflet.markercluster.js",
     ]
     assert all((demo_site / src.lstrip("/")).is_file() for src in config["scripts"])
+    # Fetched meanwhile, at low priority, by preloads the finder's script elements then use.
+    preloads = tree.xpath("//head/link[@rel='preload'][@as='script'][@fetchpriority='low']/@href")
+    assert preloads == config["scripts"]
 
 
 def test_map_pages_have_one_stylesheet_for_the_map(demo_site):
