@@ -32,7 +32,7 @@ from ..public.app import create_app, site_data
 from ..render.images import Renditions
 from . import search
 from .cache import BuildCache, code_version
-from .freeze import Progress, Target, freeze, plan
+from .freeze import Plan, Progress, Target, freeze, plan
 from .linkcheck import missing
 from .parallel import encode_images, prerender
 from .releases import PARTIAL, Releases, detached
@@ -54,6 +54,7 @@ class BuildResult:
     rendered: int = 0  # files rendered this time (the rest were unchanged and linked)
     warnings: list[str] = field(default_factory=list)
     index_seconds: float | None = None  # building the search index after that (None: not run)
+    plan_reused: bool = False  # the addresses came from the builder's last build (an edit)
 
 
 class Builder:
@@ -79,6 +80,10 @@ class Builder:
         self.images = Renditions(self.releases.folder / ".cache" / "renditions")
         self.background = background
         self._after: threading.Thread | None = None
+        self._plan: Plan | None = None  # the last build's addresses and tokens
+        # The manifest of the release this builder last made live, kept rather than read again:
+        # [release, version, files, whether its search index is complete].
+        self._manifest: list | None = None
 
     def build(
         self,
@@ -115,14 +120,13 @@ class Builder:
             f"服务阵地 {len(data.stations)} 个，页面 {len(data.pages)} 个"
         )
         encode_images(data, self.jobs)  # new images only: renditions are cached by content hash
-        targets = plan(app)
         # Labels, menus and the base URL show on every page: site.yml is part of the version.
         settings = (self.content_root / "site.yml").read_bytes()
         version = f"{code_version()}:{hashlib.blake2b(settings, digest_size=8).hexdigest()}"
+        self._plan = plan(app, version, None if full else self._plan)
+        targets = self._plan.targets
         previous = self.releases.current()
-        manifest, indexed = (
-            ({}, False) if full else _read_manifest(self.releases, previous, version)
-        )
+        manifest, indexed = ({}, False) if full else self._manifest_of(previous, version)
         reuse = {
             t.key: manifest[t.key]
             for t in targets
@@ -132,6 +136,7 @@ class Builder:
         if previous is not None and not todo and len(reuse) == len(manifest):
             log("内容没有变化，线上网站已是最新。")
             result = BuildResult(previous, len(reuse), time.perf_counter() - started, 0)
+            result.plan_reused = self._plan.reused
             if not indexed:  # the build that made it stopped before its index was done
                 result.index_seconds = self.index(previous, log, result.warnings)
             self.cache.keep_only(data.used_cache_keys)
@@ -172,12 +177,14 @@ class Builder:
             time.perf_counter() - started,
             len(frozen.files),
             [str(w.message) for w in caught],
+            plan_reused=self._plan.reused,
         )
         log(f"网站已上线，用时 {result.seconds:.2f} 秒")
         # What the next build reuses, written once the release is live (it does not change
         # what readers get). A build stopped before this leaves a release without one, and
         # the next build then renders everything again: slower, never wrong.
-        _write_manifest(self.releases, release, version, targets, files)
+        entries = _write_manifest(self.releases, release, version, targets, files)
+        self._manifest = [release, version, entries, False]
         result.index_seconds = self.index(release, log, result.warnings)
         self.releases.prune(self.keep)
         self.cache.keep_only(data.used_cache_keys)
@@ -190,6 +197,13 @@ class Builder:
 
         self._in_background(after)
         return result
+
+    def _manifest_of(self, release: Path | None, version: str) -> tuple[dict, bool]:
+        """Return the manifest of ``release`` (kept from the build that made it, when this
+        builder did) and whether its search index is complete."""
+        if self._manifest is not None and self._manifest[:2] == [release, version]:
+            return self._manifest[2], self._manifest[3]
+        return _read_manifest(self.releases, release, version)
 
     def index(self, release: Path, log: Callable[[str], None], problems: list[str]) -> float | None:
         """Index a live release and swap the fresh index in; return the seconds it took.
@@ -208,6 +222,8 @@ class Builder:
             problems.append(f"搜索索引没有更新（网站已上线，搜索仍用上一版索引）：{exc}")
             return None
         _mark_indexed(self.releases, release)
+        if self._manifest is not None and self._manifest[0] == release:
+            self._manifest[3] = True
         log(f"搜索索引已更新，用时 {indexed.seconds:.2f} 秒")
         return indexed.seconds
 
@@ -263,11 +279,12 @@ def _read_manifest(releases: Releases, release: Path | None, version: str) -> tu
 
 def _write_manifest(
     releases: Releases, partial: Path, version: str, targets: list[Target], files: dict[str, str]
-) -> None:
+) -> dict:
     entries = {t.key: [t.token, files[t.key]] for t in targets if t.key in files}
     data = {"code": version, "files": entries, "indexed": False}
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     _manifest_path(releases, partial).write_text(text, encoding="utf-8")
+    return entries
 
 
 def _mark_indexed(releases: Releases, release: Path) -> None:

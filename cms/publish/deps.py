@@ -50,6 +50,41 @@ def card(entry: Entry, data: SiteData) -> tuple:
     return full(entry)
 
 
+# The pages that show all of an entry (its file version) and are tied to it by slug.
+OWN_PAGES = {
+    "news": ("public.news_detail", "exports.api_news"),
+    "activities": ("public.activity_detail", "exports.event"),
+}
+# One address each, showing every entry of a kind (or the clock's figures): their tokens are
+# worked out on every build.
+SITE_WIDE = frozenset({
+    "public.home", "public.activities_index", "public.numbers", "public.stations_index",
+    "public.stations_map_js", "public.teaser_map_js", "exports.api_stations",
+    "exports.stations_map_data", "exports.atom", "exports.rss", "exports.calendar",
+    "exports.api_activities", "exports.api_news_index",
+})  # fmt: skip
+
+
+def face(entry: Entry, data: SiteData) -> tuple | None:
+    """Return everything pages other than an entry's own show of it or depend on.
+
+    Its card and link, last change, tags, station, cover and the links of its body (the
+    images and files it uses); None when its body is not in the render cache.
+    """
+    cached = data.render_cache.get(data.cache_key(entry))
+    if cached is None:
+        return None
+    return (
+        card(entry, data),
+        link(entry),
+        entry.modified.isoformat(),
+        tuple(getattr(entry, "tags", ())),
+        getattr(entry, "station", ""),
+        getattr(entry, "cover", ""),
+        cached[0].links,
+    )
+
+
 class Tokens:
     """Compute page tokens for one SiteData; collection-wide parts are computed once."""
 

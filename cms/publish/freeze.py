@@ -21,7 +21,8 @@ from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWa
 
 from ..public import catalog
 from ..public.app import site_data
-from .deps import Tokens
+from ..public.data import SiteData
+from .deps import OWN_PAGES, SITE_WIDE, Tokens, face
 from .linkcheck import links_in
 
 # These files are served with a more precise type than their extension says; deploy/nginx.conf
@@ -43,9 +44,28 @@ class Target:
     token: str | None
 
 
-def plan(app: Flask) -> list[Target]:
-    """Return every address of the site, pages first, each with its token."""
+@dataclass
+class Plan:
+    """Every address of one build with its token, and what they were worked out from."""
+
+    targets: list[Target]
+    version: str  # code, theme and site.yml
+    live: dict[str, list]  # kind -> live entries, in list order
+    states: dict[str, str]  # activity slug -> state at the build's time
+    reused: bool = False  # brought up to date from the builder's previous plan
+
+
+def plan(app: Flask, version: str = "", previous: Plan | None = None) -> Plan:
+    """Return every address of the site, pages first, each with its token.
+
+    With the ``previous`` plan of this builder, an edit that changes only what an entry's own
+    pages show (its body, say) reuses that plan: the addresses are the same, and only the
+    tokens of the edited entries' pages and of the site-wide files are worked out again.
+    """
     data = site_data(app)
+    reused = _reuse(data, version, previous) if previous is not None else None
+    if reused is not None:
+        return reused
     pages = list(catalog.html_pages(data))
     tokens = Tokens(data, sitemap=pages)
     addresses = [(e, v) for e, v, _ in pages]
@@ -61,7 +81,61 @@ def plan(app: Flask) -> list[Target]:
         targets.append(
             Target(_key("static", {"filename": name}), "static", {"filename": name}, digest)
         )
-    return targets
+    return Plan(targets, version, _live(data), _states(data))
+
+
+def _live(data: SiteData) -> dict[str, list]:
+    return {"news": data.news, "activities": data.activities, "stations": data.stations,
+            "pages": data.pages}  # fmt: skip
+
+
+def _states(data: SiteData) -> dict[str, str]:
+    return {a.slug: a.state(data.now) for a in data.activities}
+
+
+def _reuse(data: SiteData, version: str, previous: Plan) -> Plan | None:
+    """Return the previous plan brought up to date, or None when it cannot be reused.
+
+    It can when the settings, the code, the clock's effect on activities and the list of live
+    entries (in order) are the same, and every entry that changed is a news or an activity
+    whose face (everything other pages show of it, ``deps.face``) is the same: then every
+    other page's token is unchanged by construction.
+    """
+    live = _live(data)
+    if version != previous.version or _states(data) != previous.states:
+        return None
+    changed: set[tuple[str, str]] = set()
+    for kind, entries in live.items():
+        before = previous.live[kind]
+        if len(entries) != len(before):
+            return None
+        for old, new in zip(before, entries, strict=True):
+            if old is new:
+                continue
+            if old.slug != new.slug or kind not in OWN_PAGES:
+                return None
+            old_face, new_face = face(old, data), face(new, data)
+            if old_face is None or old_face != new_face:
+                return None
+            changed.add((kind, new.slug))
+    tokens = Tokens(data)
+    own = {endpoint: kind for kind, endpoints in OWN_PAGES.items() for endpoint in endpoints}
+    targets = []
+    for target in previous.targets:
+        endpoint, values = target.endpoint, target.values
+        slug = values.get("slug")
+        again = (
+            (endpoint in own and (own[endpoint], slug) in changed)
+            or (endpoint in SITE_WIDE)
+            or endpoint == "public.media"
+        )
+        if again:
+            token = tokens.token(endpoint, values)
+            if endpoint == "public.media" and token != target.token:
+                return None  # a media file changed: its renditions are named anew
+            target = Target(target.key, endpoint, values, token)
+        targets.append(target)
+    return Plan(targets, version, live, previous.states, reused=True)
 
 
 def _key(endpoint: str, values: dict) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import filecmp
 import json
 import os
@@ -57,6 +58,19 @@ def edit_body(rng: random.Random, root: Path) -> str:
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(f"\n补充段落 {rng.randrange(10**6)}。\n")
     return f"edit body of {path.name}"
+
+
+def picture_in_body(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_published(root, rng.choice(["news", "activities"])))
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(f"\n![现场 {rng.randrange(10**6)}](../media/2025/x.jpg)\n")
+    return f"picture in the body of {path.name}"
+
+
+def resummarise(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_published(root, "news"))
+    _set_field(path, "summary", f"新的摘要 {rng.randrange(10**6)}")
+    return f"new summary for {path.name}"
 
 
 def retitle_news(rng: random.Random, root: Path) -> str:
@@ -157,6 +171,9 @@ def _linked_to(root: Path, path: Path) -> bool:
 
 EDITS = [
     edit_body,
+    edit_body,  # the most common edit, and the one a warm builder publishes fastest
+    picture_in_body,
+    resummarise,
     retitle_news,
     redate_news,
     add_news,
@@ -176,9 +193,11 @@ def test_random_edits_build_exactly_what_a_full_build_builds(content_copy, tmp_p
     first = builder.build(now=NOW)
     made = {first.release: tree(first.release)}
     steps = []
+    reused = 0
     for step in range(6):
         steps.append(rng.choice(EDITS)(rng, content_copy))
         result = builder.build(now=NOW)
+        reused += result.plan_reused
         made.setdefault(result.release, tree(result.release))
         fresh = tmp_path / f"full{step}" / "site"
         build(content_copy, fresh, now=NOW, full=True, jobs=1)
@@ -188,10 +207,52 @@ def test_random_edits_build_exactly_what_a_full_build_builds(content_copy, tmp_p
         assert differing == [], steps
         if "site.yml" not in steps[-1]:  # settings show on every page: all is rendered then
             assert result.rendered < result.pages / 2, steps  # it really was incremental
+    print(f"\nseed {seed}: {steps}; the last plan was brought up to date {reused} time(s)")
     # Later builds start from hard-linked copies of earlier releases: none was written through.
     for release, files in made.items():
         if release.exists():
             assert tree(release) == files, release.name
+
+
+PICTURE = "\n![图](../media/2025/x.jpg)\n"
+
+
+def _append(path: Path, text: str) -> None:
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def test_a_warm_builder_brings_its_last_plan_up_to_date_only_when_it_may(content_copy, tmp_path):
+    """Body edits reuse the builder's addresses and tokens; anything that other pages show
+    (a summary, a picture, a registration count shown on lists, the clock) plans again; and
+    every build equals a full build of the same content."""
+    news, training = content_copy / "news", content_copy / "activities/open-training-2026.md"
+    steps = [
+        ("news body", lambda: _append(news / "plenary-2026.md", "\n补充。\n"), True),
+        ("same body again", lambda: _append(news / "plenary-2026.md", "\n再补充。\n"), True),
+        ("activity body", lambda: _append(training, "\n补充。\n"), True),
+        ("two bodies at once", lambda: [
+            _append(news / "stations-network-2025.md", "\n补充。\n"),
+            _append(news / "wage-arrears-2025.md", "\n补充。\n"),
+        ], True),
+        ("a picture", lambda: _append(news / "wage-arrears-2025.md", PICTURE), False),
+        ("a summary", lambda: _set_field(news / "plenary-2026.md", "summary", "新的摘要"), False),
+        ("a tag", lambda: _set_field(news / "plenary-2026.md", "tags", "[新标签]"), False),
+    ]  # fmt: skip
+    builder = Builder(content_copy, tmp_path / "inc" / "site", jobs=1)
+    builder.build(now=NOW)
+    for number, (name, change, reusable) in enumerate(steps):
+        change()
+        result = builder.build(now=NOW)
+        assert result.plan_reused is reusable, name
+        fresh = tmp_path / f"full{number}" / "site"
+        build(content_copy, fresh, now=NOW, full=True, jobs=1)
+        incremental, full = tree(builder.releases.link), tree(fresh)
+        assert sorted(incremental) == sorted(full), name
+        assert [n for n in full if incremental[n] != full[n]] == [], name
+    # The clock moving on changes activity states: the plan is made again.
+    later = builder.build(now=NOW + dt.timedelta(days=400))
+    assert later.plan_reused is False
 
 
 def test_a_publish_takes_the_spare_copy_and_leaves_the_live_release_alone(content_copy, tmp_path):
