@@ -84,8 +84,8 @@ class StationMaps:
         ``view`` None: no Leaflet map (the home page's teaser lists the nearest stations and marks
         them on its build-time dot map, which keeps Leaflet out of the home page's 60 KB budget).
 
-        The page does not load Leaflet itself: the finder asks for it once the page has painted
-        (the scripts named in the config), then runs folium's statements one per task
+        The page only preloads Leaflet: the finder adds its scripts (named in the config) once
+        the page has painted, then runs folium's statements one per task
         (``YizhanMapSteps``), so neither holds the page for long on a slow phone.
 
         One file instead of five saves round trips on a phone network (Lighthouse's mobile

@@ -57,6 +57,16 @@ class BuildResult:
     plan_reused: bool = False  # the addresses came from the builder's last build (an edit)
 
 
+@dataclass
+class _Manifest:
+    """A release's manifest as written: {target key: [token, file]}, and its index state."""
+
+    release: Path
+    version: str
+    files: dict
+    indexed: bool = False
+
+
 class Builder:
     """Builds one content folder into one output link, keeping caches between builds."""
 
@@ -81,9 +91,8 @@ class Builder:
         self.background = background
         self._after: threading.Thread | None = None
         self._plan: Plan | None = None  # the last build's addresses and tokens
-        # The manifest of the release this builder last made live, kept rather than read again:
-        # [release, version, files, whether its search index is complete].
-        self._manifest: list | None = None
+        # The manifest of the release this builder last made live, kept rather than read again.
+        self._manifest: _Manifest | None = None
 
     def build(
         self,
@@ -184,7 +193,7 @@ class Builder:
         # what readers get). A build stopped before this leaves a release without one, and
         # the next build then renders everything again: slower, never wrong.
         entries = _write_manifest(self.releases, release, version, targets, files)
-        self._manifest = [release, version, entries, False]
+        self._manifest = _Manifest(release, version, entries)
         result.index_seconds = self.index(release, log, result.warnings)
         self.releases.prune(self.keep)
         self.cache.keep_only(data.used_cache_keys)
@@ -201,8 +210,9 @@ class Builder:
     def _manifest_of(self, release: Path | None, version: str) -> tuple[dict, bool]:
         """Return the manifest of ``release`` (kept from the build that made it, when this
         builder did) and whether its search index is complete."""
-        if self._manifest is not None and self._manifest[:2] == [release, version]:
-            return self._manifest[2], self._manifest[3]
+        kept = self._manifest
+        if kept is not None and (kept.release, kept.version) == (release, version):
+            return kept.files, kept.indexed
         return _read_manifest(self.releases, release, version)
 
     def index(self, release: Path, log: Callable[[str], None], problems: list[str]) -> float | None:
@@ -222,8 +232,8 @@ class Builder:
             problems.append(f"搜索索引没有更新（网站已上线，搜索仍用上一版索引）：{exc}")
             return None
         _mark_indexed(self.releases, release)
-        if self._manifest is not None and self._manifest[0] == release:
-            self._manifest[3] = True
+        if self._manifest is not None and self._manifest.release == release:
+            self._manifest.indexed = True
         log(f"搜索索引已更新，用时 {indexed.seconds:.2f} 秒")
         return indexed.seconds
 

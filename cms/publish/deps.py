@@ -50,10 +50,12 @@ def card(entry: Entry, data: SiteData) -> tuple:
     return full(entry)
 
 
-# The pages that show all of an entry (its file version) and are tied to it by slug.
+# The pages that show all of an entry (its file version), tied to it by slug: endpoint -> kind.
 OWN_PAGES = {
-    "news": ("public.news_detail", "exports.api_news"),
-    "activities": ("public.activity_detail", "exports.event"),
+    "public.news_detail": "news",
+    "exports.api_news": "news",
+    "public.activity_detail": "activities",
+    "exports.event": "activities",
 }
 # One address each, showing every entry of a kind (or the clock's figures): their tokens are
 # worked out on every build.

@@ -101,9 +101,9 @@ def _reuse(data: SiteData, version: str, previous: Plan) -> Plan | None:
     whose face (everything other pages show of it, ``deps.face``) is the same: then every
     other page's token is unchanged by construction.
     """
-    live = _live(data)
     if version != previous.version or _states(data) != previous.states:
         return None
+    live = _live(data)
     changed: set[tuple[str, str]] = set()
     for kind, entries in live.items():
         before = previous.live[kind]
@@ -112,24 +112,18 @@ def _reuse(data: SiteData, version: str, previous: Plan) -> Plan | None:
         for old, new in zip(before, entries, strict=True):
             if old is new:
                 continue
-            if old.slug != new.slug or kind not in OWN_PAGES:
+            if old.slug != new.slug or kind not in OWN_PAGES.values():
                 return None
             old_face, new_face = face(old, data), face(new, data)
             if old_face is None or old_face != new_face:
                 return None
             changed.add((kind, new.slug))
     tokens = Tokens(data)
-    own = {endpoint: kind for kind, endpoints in OWN_PAGES.items() for endpoint in endpoints}
     targets = []
     for target in previous.targets:
         endpoint, values = target.endpoint, target.values
-        slug = values.get("slug")
-        again = (
-            (endpoint in own and (own[endpoint], slug) in changed)
-            or (endpoint in SITE_WIDE)
-            or endpoint == "public.media"
-        )
-        if again:
+        own = (OWN_PAGES.get(endpoint), values.get("slug")) in changed
+        if own or endpoint in SITE_WIDE or endpoint == "public.media":
             token = tokens.token(endpoint, values)
             if endpoint == "public.media" and token != target.token:
                 return None  # a media file changed: its renditions are named anew

@@ -1,9 +1,9 @@
 /* The station finder: map markers, a list kept in step with the map, filters, "near me".
    Data: the compact JSON named in #finder-config (never one folium Marker per station).
-   /stations/ fetches it at once (it draws the map); the home page's teaser only when the reader
-   taps "near me" (at 10,000 stations the data alone is over twice the home page's 60 KB).
-   /stations/ asks for the data and for Leaflet once the page has painted: neither is needed
-   for the first paint, and each would hold it back on a slow phone.
+   /stations/ runs Leaflet (preloaded by the page) once it has painted, and asks for the data
+   once Leaflet is in, so that the two do not share a slow line; the home page's teaser asks for
+   the data only when the reader taps "near me" (at 10,000 stations the data alone is over
+   twice the home page's 60 KB).
    State lives in the URL hash (type, amenity, street, open, access, near) so a shared link
    shows the same view. The list, filters and near-me work even when map tiles do not load.
    The list is drawn first; the map follows in slices of a few milliseconds, with a marker
