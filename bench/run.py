@@ -99,7 +99,8 @@ def ours(corpus: Path, work: Path, runs: int, changes_only: bool = False) -> dic
     server = Server(out)
     try:
         # Each change is made on a settled site: the previous publish's work after its switch
-        # (saving the cache, the spare copy of the release) has finished, as between edits.
+        # (saving the cache, the spare copy of the release, deleting retired releases) has
+        # finished, as between edits.
         settle(out)
         edit_cli = []
         for i in range(runs):
@@ -112,13 +113,16 @@ def ours(corpus: Path, work: Path, runs: int, changes_only: bool = False) -> dic
         builder = Builder(corpus, out)
         builder.build()
         builder.wait()
+        settle(out)
         edit_warm, station_warm = [], []
         for i in range(runs):
             edit_warm.append(_edit_news(corpus, server, f"warm{i}", builder.build))
             builder.wait()
+            settle(out)
         for i in range(runs):
             station_warm.append(_new_station(corpus, server, f"w{i}", builder.build))
             builder.wait()
+            settle(out)
     finally:
         server.close()
     return {
@@ -135,15 +139,19 @@ def ours(corpus: Path, work: Path, runs: int, changes_only: bool = False) -> dic
 
 
 def settle(site: Path, timeout: float = 120) -> None:
-    """Wait until the live release's spare copy is complete (a detached process makes it)."""
+    """Wait until the last publish's work is done: the live release's spare copy is complete
+    and the releases it retired are deleted (detached processes do both)."""
     releases = Releases(site)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         current = releases.current()
-        if current is not None and releases.spare_for(current).is_dir():
+        # .trash is renamed .trash-<pid>-<ns> for the detached rm; an empty .trash is done.
+        retiring = [t for t in releases.folder.glob(".trash*")
+                    if t.name != ".trash" or any(t.iterdir())]
+        if current is not None and releases.spare_for(current).is_dir() and not retiring:
             return
         time.sleep(0.05)
-    raise SystemExit(f"the spare copy of {releases.current()} did not appear in {timeout:.0f} s")
+    raise SystemExit(f"the work after publishing {releases.current()} went on for {timeout:.0f} s")
 
 
 def _edit_news(corpus: Path, server: Server, marker: str, rebuild) -> float:  # noqa: ANN001

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
@@ -13,7 +13,6 @@ from ..content.model import Station
 from ..maps.chart import Bar, bar_chart
 from ..maps.dotmap import dot_map
 from ..maps.icons import glyph
-from ..maps.mapview import MapView, layer_var, overview_map, station_map
 from ..maps.navigation import NavLink, navigation_links
 from ..maps.points import compact_stations
 from ..maps.qr import qr_svg
@@ -22,6 +21,9 @@ from .data import SiteData
 from .i18n import gettext as _
 from .numbers import wording
 from .urls import entry_path
+
+if TYPE_CHECKING:
+    from ..maps.mapview import MapView
 
 # The station finder's own scripts, in load order; the finder pages get them in their map script.
 FINDER_SCRIPTS = ("hours.js", "geo.js", "clusters.js", "stations.js")
@@ -46,6 +48,8 @@ class StationMaps:
 
     def overview(self) -> MapView:
         """Return the /stations/ map (clustered, a layer toggle per type)."""
+        from ..maps.mapview import overview_map  # folium: a third of a second to import
+
         return self._once("overview", lambda: overview_map(self.site, self.tiles))
 
     def teaser(self) -> str:
@@ -75,6 +79,8 @@ class StationMaps:
 
     def station(self, station: Station) -> MapView:
         """Return one station's small map (its page and its map.js share it)."""
+        from ..maps.mapview import station_map
+
         return self._once(f"station:{station.slug}",
                           lambda: station_map(self.site, self.tiles, station))
 
@@ -145,6 +151,8 @@ class StationMaps:
         With a ``view``, ``scripts`` names the libraries its map needs (Leaflet and its plugins,
         in order), which the finder loads after the first paint.
         """
+        from ..maps.mapview import layer_var
+
         site = self.site
 
         def terms(vocabulary) -> list[dict[str, str]]:  # noqa: ANN001

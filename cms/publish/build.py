@@ -90,7 +90,7 @@ class Builder:
         self.images = Renditions(self.releases.folder / ".cache" / "renditions")
         self.background = background
         self._after: threading.Thread | None = None
-        self._plan: Plan | None = None  # the last build's addresses and tokens
+        self._plan: Plan | None = self.cache.plan  # the last build's addresses and tokens
         # The manifest of the release this builder last made live, kept rather than read again.
         self._manifest: _Manifest | None = None
 
@@ -132,7 +132,7 @@ class Builder:
         # Labels, menus and the base URL show on every page: site.yml is part of the version.
         settings = (self.content_root / "site.yml").read_bytes()
         version = f"{code_version()}:{hashlib.blake2b(settings, digest_size=8).hexdigest()}"
-        self._plan = plan(app, version, None if full else self._plan)
+        self._plan = self.cache.plan = plan(app, version, None if full else self._plan)
         targets = self._plan.targets
         previous = self.releases.current()
         manifest, indexed = ({}, False) if full else self._manifest_of(previous, version)

@@ -8,6 +8,7 @@ import json
 import os
 import random
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -253,6 +254,40 @@ def test_a_warm_builder_brings_its_last_plan_up_to_date_only_when_it_may(content
     # The clock moving on changes activity states: the plan is made again.
     later = builder.build(now=NOW + dt.timedelta(days=400))
     assert later.plan_reused is False
+
+
+def _settled(live: Path) -> None:
+    """Wait for what a one-shot build leaves to a detached process: the cache, then the spare."""
+    releases = Releases(live)
+    deadline = time.monotonic() + 60
+    while not releases.spare_for(releases.current()).is_dir():
+        assert time.monotonic() < deadline, "the work after the switch never finished"
+        time.sleep(0.05)
+
+
+def test_a_fresh_process_brings_the_saved_plan_up_to_date(content_copy, tmp_path):
+    """Each `build.py build` is a new process: it reads the last plan back with the cache,
+    reuses it after a body edit, plans again after a summary edit, and every build equals a
+    full build of the same content."""
+    live, news = tmp_path / "inc" / "site", content_copy / "news" / "plenary-2026.md"
+    steps = [
+        ("news body", lambda: _append(news, "\n补充。\n"), True),
+        ("a summary", lambda: _set_field(news, "summary", "新的摘要"), False),
+        ("body after the new plan", lambda: _append(news, "\n再补充。\n"), True),
+    ]
+    build(content_copy, live, now=NOW)
+    _settled(live)
+    for number, (name, change, reusable) in enumerate(steps):
+        change()
+        result = build(content_copy, live, now=NOW)
+        _settled(live)
+        assert result.plan_reused is reusable, name
+        assert result.rendered < result.pages / 2, name
+        fresh = tmp_path / f"full{number}" / "site"
+        build(content_copy, fresh, now=NOW, full=True, jobs=1)
+        incremental, full = tree(live), tree(fresh)
+        assert sorted(incremental) == sorted(full), name
+        assert [n for n in full if incremental[n] != full[n]] == [], name
 
 
 def test_a_publish_takes_the_spare_copy_and_leaves_the_live_release_alone(content_copy, tmp_path):
