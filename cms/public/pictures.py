@@ -215,9 +215,9 @@ def share_image(entry: Entry | None = None) -> dict[str, object]:
 
 def share_qr(url: str, title: str) -> Markup:
     """Return an SVG QR code of a page's address, titled for screen readers."""
-    # A translated title arrives as Markup with its values escaped; segno escapes it again.
+    # A translated title arrives as Markup with its values escaped; qr_svg escapes it again.
     text = title.unescape() if isinstance(title, Markup) else title
-    return Markup(qr_svg(url, text))  # noqa: S704 - segno escapes the title
+    return Markup(qr_svg(url, text))  # noqa: S704 - qr_svg escapes the title
 
 
 def register(app: Flask) -> None:

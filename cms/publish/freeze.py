@@ -24,6 +24,7 @@ from ..public.app import site_data
 from ..public.data import SiteData
 from .deps import OWN_PAGES, SITE_WIDE, Tokens, face
 from .linkcheck import links_in
+from .parallel import forking
 
 # These files are served with a more precise type than their extension says; deploy/nginx.conf
 # gives the same types, so the warning is expected for exactly these names.
@@ -219,13 +220,14 @@ def _freeze_parallel(
     done = ctx.Value("i", 0)
     results = ctx.SimpleQueue()
     workers = []
-    for index in range(jobs):
-        shard = targets[index::jobs]
-        worker = ctx.Process(
-            target=_worker, args=(app, destination, shard, done, results), daemon=True
-        )
-        worker.start()
-        workers.append(worker)
+    with forking():
+        for index in range(jobs):
+            shard = targets[index::jobs]
+            worker = ctx.Process(
+                target=_worker, args=(app, destination, shard, done, results), daemon=True
+            )
+            worker.start()
+            workers.append(worker)
     frozen = Frozen()
     finished = 0
     while finished < jobs:
