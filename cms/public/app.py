@@ -7,6 +7,7 @@ import mimetypes
 from pathlib import Path
 
 from flask import Flask, render_template, request
+from jinja2 import FileSystemBytecodeCache
 
 from ..content import Content, load
 from ..maps import vendor
@@ -28,11 +29,13 @@ def create_app(
     config: dict | None = None,
     render_cache: dict | None = None,
     renditions: Renditions | None = None,
+    template_cache: Path | None = None,
 ) -> Flask:
     """Create the public app over a content folder (or already loaded content) at ``now``.
 
     ``render_cache`` keeps rendered Markdown bodies between apps (the builder persists it);
-    ``renditions`` is the folder of image renditions (the builder's cache; else a scratch one).
+    ``renditions`` is the folder of image renditions (the builder's cache; else a scratch one);
+    ``template_cache`` a folder keeping compiled templates for the next process.
     """
     if not isinstance(content, Content):
         content = load(content)
@@ -43,6 +46,11 @@ def create_app(
         static_url_path="/static",
         template_folder=str(folder / "templates"),
     )
+    if template_cache is not None:
+        # Jinja checks each template's source against what it compiled, so this is safe to keep.
+        template_cache.mkdir(parents=True, exist_ok=True)
+        cache = FileSystemBytecodeCache(str(template_cache))
+        app.jinja_options = {**app.jinja_options, "bytecode_cache": cache}
     app.config.update(JSON_AS_ASCII=False)
     if config:
         app.config.update(config)

@@ -90,9 +90,10 @@ class Builder:
         self.images = Renditions(self.releases.folder / ".cache" / "renditions")
         self.background = background
         self._after: threading.Thread | None = None
-        self._plan: Plan | None = self.cache.plan  # the last build's addresses and tokens
-        # The manifest of the release this builder last made live, kept rather than read again.
-        self._manifest: _Manifest | None = None
+        # The last build's addresses and tokens, and the manifest of the release it made live,
+        # kept rather than worked out or read again (from the cache in a fresh process).
+        self._plan: Plan | None = self.cache.plan
+        self._manifest: _Manifest | None = self.cache.manifest
 
     def build(
         self,
@@ -114,7 +115,11 @@ class Builder:
         except ContentError as exc:
             raise BuildError("content/site.yml is broken", [str(p) for p in exc.problems]) from None
         app = create_app(
-            content, now=now, render_cache=self.cache.rendered, renditions=self.images
+            content,
+            now=now,
+            render_cache=self.cache.rendered,
+            renditions=self.images,
+            template_cache=self.cache.templates if self.cache.persist else None,
         )
         data = site_data(app)
         prerender(data, self.jobs)
@@ -193,7 +198,7 @@ class Builder:
         # what readers get). A build stopped before this leaves a release without one, and
         # the next build then renders everything again: slower, never wrong.
         entries = _write_manifest(self.releases, release, version, targets, files)
-        self._manifest = _Manifest(release, version, entries)
+        self._manifest = self.cache.manifest = _Manifest(release, version, entries)
         result.index_seconds = self.index(release, log, result.warnings)
         self.releases.prune(self.keep)
         self.cache.keep_only(data.used_cache_keys)

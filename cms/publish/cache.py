@@ -33,8 +33,9 @@ def code_version() -> str:
 
 
 class BuildCache:
-    """Two dicts the builder hands to the content loader and the renderer, and the plan of
-    the last build (``freeze.Plan``), which a fresh process brings up to date after an edit.
+    """Two dicts the builder hands to the content loader and the renderer; and the plan of
+    the last build (``freeze.Plan``) and the manifest of its release, which a fresh process
+    brings up to date after an edit instead of working them out again.
 
     They are pickled together, so the plan's live entries are the very objects the content
     cache hands back for unchanged files.
@@ -42,10 +43,12 @@ class BuildCache:
 
     def __init__(self, folder: Path, persist: bool = True):
         self.file = Path(folder) / "cache.pickle"
+        self.templates = Path(folder) / "templates"  # compiled by Jinja, checked by it
         self.persist = persist
         self.content: dict = {}
         self.rendered: dict = {}
         self.plan = None
+        self.manifest = None  # the live release's manifest as the last build kept it
         if persist:
             self._load()
 
@@ -56,7 +59,7 @@ class BuildCache:
         gc.disable()
         try:
             with open(self.file, "rb") as handle:
-                version, content, rendered, plan = pickle.load(handle)  # noqa: S301 - ours
+                version, content, rendered, plan, manifest = pickle.load(handle)  # noqa: S301
         except (
             OSError,
             EOFError,
@@ -71,7 +74,8 @@ class BuildCache:
             if collecting:
                 gc.enable()
         if version == code_version():
-            self.content, self.rendered, self.plan = content, rendered, plan
+            self.content, self.rendered = content, rendered
+            self.plan, self.manifest = plan, manifest
 
     def keep_only(self, used: set) -> None:
         """Forget rendered bodies no live entry uses any more."""
@@ -80,6 +84,6 @@ class BuildCache:
 
     def save(self) -> None:
         if self.persist:
-            state = (code_version(), self.content, self.rendered, self.plan)
+            state = (code_version(), self.content, self.rendered, self.plan, self.manifest)
             data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
             write_atomic(self.file, data)

@@ -215,20 +215,31 @@ def _freeze_shard(
 def _freeze_parallel(
     app: Flask, destination: Path, targets: list[Target], jobs: int, progress: Progress | None
 ) -> Frozen:
-    """Fork ``jobs`` workers, each freezing every jobs-th target, and collect their files."""
+    """Fork ``jobs`` workers, each freezing every jobs-th target, and collect their files.
+
+    The first target of each endpoint is frozen here before the fork: what its page loads on
+    first use (compiled templates, locale data, the map library) is then loaded once and
+    shared by the workers instead of loaded again, in memory of its own, by each of them.
+    """
+    firsts: dict[str, Target] = {}
+    for target in targets:
+        firsts.setdefault(target.endpoint, target)
+    frozen = Frozen()
+    for batch in _freeze_shard(app, destination, list(firsts.values())):
+        frozen.add(batch)
+    rest = [t for t in targets if firsts[t.endpoint] is not t]
     ctx = multiprocessing.get_context("fork")
-    done = ctx.Value("i", 0)
+    done = ctx.Value("i", len(frozen.files))
     results = ctx.SimpleQueue()
     workers = []
     with forking():
         for index in range(jobs):
-            shard = targets[index::jobs]
+            shard = rest[index::jobs]
             worker = ctx.Process(
                 target=_worker, args=(app, destination, shard, done, results), daemon=True
             )
             worker.start()
             workers.append(worker)
-    frozen = Frozen()
     finished = 0
     while finished < jobs:
         message = results.get()
