@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -216,8 +217,11 @@ class Builder:
         """Return the manifest of ``release`` (kept from the build that made it, when this
         builder did) and whether its search index is complete."""
         kept = self._manifest
-        if kept is not None and (kept.release, kept.version) == (release, version):
-            return kept.files, kept.indexed
+        # By name: the cache lives beside the releases, but a process may reach them by
+        # another path.
+        same = kept is not None and release is not None and kept.release.name == release.name
+        if same and kept.version == version:  # type: ignore[union-attr]
+            return kept.files, kept.indexed  # type: ignore[union-attr]
         return _read_manifest(self.releases, release, version)
 
     def index(self, release: Path, log: Callable[[str], None], problems: list[str]) -> float | None:
@@ -271,6 +275,9 @@ def build(
 ) -> BuildResult:
     """Build the site from ``content_root`` and switch ``output`` (a symlink) to it."""
     builder = Builder(content_root, output, keep=keep, jobs=jobs, background="process")
+    # A one-shot process: the cache it loaded lives until it exits. Left to the cyclic
+    # collector, its hundreds of thousands of objects would be scanned again and again.
+    gc.freeze()
     return builder.build(now=now, progress=progress, log=log, full=full)
 
 

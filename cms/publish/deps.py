@@ -134,7 +134,7 @@ class Tokens:
             "exports.calendar": lambda v: self._all("activities"),
             "exports.api_activities": lambda v: self._all("activities"),
             "exports.event": lambda v: self._activity_detail(v),
-            "exports.api_news_index": lambda v: self._all("news"),
+            "exports.api_news_index": lambda v: self._news_summaries(),
             "exports.api_news": lambda v: full(data.live["news"][v["slug"]]),
             "public.media": self._media,
             # Named by a hash of the source and the recipe: the same name is the same bytes.
@@ -158,6 +158,16 @@ class Tokens:
                 digest.update(f"{entry.slug}\0{entry.version}\0".encode() + self._card(entry))
             self._memo[kind] = digest.hexdigest()
         return self._memo[kind]
+
+    def _news_summaries(self) -> str:
+        """One digest of what /api/v1/news.json shows of each live news entry, in its order:
+        the card, the tags and the author (not the body: an edit of it leaves the file as is)."""
+        if "news-summaries" not in self._memo:
+            digest = hashlib.blake2b(digest_size=16)
+            for entry in self.data.news:
+                digest.update(self._card(entry) + repr((entry.tags, entry.author)).encode())
+            self._memo["news-summaries"] = digest.hexdigest()
+        return self._memo["news-summaries"]
 
     def _nav(self) -> tuple:
         data = self.data
