@@ -77,7 +77,7 @@ def build_cmd(
     bar = TerminalProgress(enabled=not quiet)
     try:
         result = build(content_root, output, now=_now(now_text), progress=bar.update,
-                       log=bar.log, jobs=jobs, full=full)
+                       log=bar.log, jobs=jobs, full=full, one_shot=True)
     except BuildError as exc:
         bar.close()
         click.secho(f"构建失败，线上网站保持不变：{exc}", fg="red", err=True)

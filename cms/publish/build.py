@@ -272,12 +272,18 @@ def build(
     keep: int = 5,
     jobs: int | None = None,
     full: bool = False,
+    one_shot: bool = False,
 ) -> BuildResult:
-    """Build the site from ``content_root`` and switch ``output`` (a symlink) to it."""
+    """Build the site from ``content_root`` and switch ``output`` (a symlink) to it.
+
+    ``one_shot``: the calling process exits right after (the command line).
+    """
     builder = Builder(content_root, output, keep=keep, jobs=jobs, background="process")
-    # A one-shot process: the cache it loaded lives until it exits. Left to the cyclic
-    # collector, its hundreds of thousands of objects would be scanned again and again.
-    gc.freeze()
+    if one_shot:
+        # The process exits after this build: the cache it loaded lives until then. Left to
+        # the cyclic collector, its hundreds of thousands of objects would be scanned again and
+        # again. (A process that goes on must not: cyclic garbage frozen now is never freed.)
+        gc.freeze()
     return builder.build(now=now, progress=progress, log=log, full=full)
 
 
