@@ -33,7 +33,7 @@ from ..public.app import create_app, site_data
 from ..render.images import Renditions
 from . import search
 from .cache import BuildCache, code_version
-from .freeze import Plan, Progress, Target, freeze, plan
+from .freeze import Progress, Target, freeze, plan
 from .linkcheck import missing
 from .parallel import encode_images, prerender
 from .releases import PARTIAL, Releases, detached
@@ -67,6 +67,11 @@ class _Manifest:
     files: dict
     indexed: bool = False
 
+    def describes(self, release: Path | None) -> bool:
+        # By name: the cache lives beside the releases, but a process may reach them by
+        # another path.
+        return release is not None and self.release.name == release.name
+
 
 class Builder:
     """Builds one content folder into one output link, keeping caches between builds."""
@@ -91,10 +96,6 @@ class Builder:
         self.images = Renditions(self.releases.folder / ".cache" / "renditions")
         self.background = background
         self._after: threading.Thread | None = None
-        # The last build's addresses and tokens, and the manifest of the release it made live,
-        # kept rather than worked out or read again (from the cache in a fresh process).
-        self._plan: Plan | None = self.cache.plan
-        self._manifest: _Manifest | None = self.cache.manifest
 
     def build(
         self,
@@ -138,8 +139,9 @@ class Builder:
         # Labels, menus and the base URL show on every page: site.yml is part of the version.
         settings = (self.content_root / "site.yml").read_bytes()
         version = f"{code_version()}:{hashlib.blake2b(settings, digest_size=8).hexdigest()}"
-        self._plan = self.cache.plan = plan(app, version, None if full else self._plan)
-        targets = self._plan.targets
+        # The last build's plan, from this builder or (in a fresh process) the cache.
+        self.cache.plan = plan(app, version, None if full else self.cache.plan)
+        targets = self.cache.plan.targets
         previous = self.releases.current()
         manifest, indexed = ({}, False) if full else self._manifest_of(previous, version)
         reuse = {
@@ -151,7 +153,7 @@ class Builder:
         if previous is not None and not todo and len(reuse) == len(manifest):
             log("内容没有变化，线上网站已是最新。")
             result = BuildResult(previous, len(reuse), time.perf_counter() - started, 0)
-            result.plan_reused = self._plan.reused
+            result.plan_reused = self.cache.plan.reused
             if not indexed:  # the build that made it stopped before its index was done
                 result.index_seconds = self.index(previous, log, result.warnings)
             self.cache.keep_only(data.used_cache_keys)
@@ -192,14 +194,14 @@ class Builder:
             time.perf_counter() - started,
             len(frozen.files),
             [str(w.message) for w in caught],
-            plan_reused=self._plan.reused,
+            plan_reused=self.cache.plan.reused,
         )
         log(f"网站已上线，用时 {result.seconds:.2f} 秒")
         # What the next build reuses, written once the release is live (it does not change
         # what readers get). A build stopped before this leaves a release without one, and
         # the next build then renders everything again: slower, never wrong.
         entries = _write_manifest(self.releases, release, version, targets, files)
-        self._manifest = self.cache.manifest = _Manifest(release, version, entries)
+        self.cache.manifest = _Manifest(release, version, entries)
         result.index_seconds = self.index(release, log, result.warnings)
         self.releases.prune(self.keep)
         self.cache.keep_only(data.used_cache_keys)
@@ -216,12 +218,9 @@ class Builder:
     def _manifest_of(self, release: Path | None, version: str) -> tuple[dict, bool]:
         """Return the manifest of ``release`` (kept from the build that made it, when this
         builder did) and whether its search index is complete."""
-        kept = self._manifest
-        # By name: the cache lives beside the releases, but a process may reach them by
-        # another path.
-        same = kept is not None and release is not None and kept.release.name == release.name
-        if same and kept.version == version:  # type: ignore[union-attr]
-            return kept.files, kept.indexed  # type: ignore[union-attr]
+        kept = self.cache.manifest
+        if kept is not None and kept.describes(release) and kept.version == version:
+            return kept.files, kept.indexed
         return _read_manifest(self.releases, release, version)
 
     def index(self, release: Path, log: Callable[[str], None], problems: list[str]) -> float | None:
@@ -241,8 +240,9 @@ class Builder:
             problems.append(f"搜索索引没有更新（网站已上线，搜索仍用上一版索引）：{exc}")
             return None
         _mark_indexed(self.releases, release)
-        if self._manifest is not None and self._manifest.release == release:
-            self._manifest.indexed = True
+        kept = self.cache.manifest
+        if kept is not None and kept.describes(release):
+            kept.indexed = True
         log(f"搜索索引已更新，用时 {indexed.seconds:.2f} 秒")
         return indexed.seconds
 

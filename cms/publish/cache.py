@@ -11,8 +11,13 @@ import gc
 import hashlib
 import pickle
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..content import write_atomic
+
+if TYPE_CHECKING:
+    from .build import _Manifest
+    from .freeze import Plan
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # What shapes the built files: the admin and the CLI do not.
@@ -47,8 +52,8 @@ class BuildCache:
         self.persist = persist
         self.content: dict = {}
         self.rendered: dict = {}
-        self.plan = None
-        self.manifest = None  # the live release's manifest as the last build kept it
+        self.plan: Plan | None = None  # the last build's addresses and tokens
+        self.manifest: _Manifest | None = None  # the manifest of the release it made live
         if persist:
             self._load()
 

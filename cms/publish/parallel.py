@@ -19,13 +19,16 @@ def forking() -> Iterator[None]:
 
     A child's cyclic collector writes into the header of every object it scans, which copies
     the page it lives on; objects frozen before the fork are never scanned, so the loaded site
-    is held once in memory, not once per worker.
+    is held once in memory, not once per worker. What was frozen already (a one-shot build
+    freezes what it loaded) stays frozen.
     """
+    frozen_before = gc.get_freeze_count() > 0
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
 
 
 def fork_map(func: Callable[[Any], Any], items: Sequence, jobs: int) -> list:
