@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import mimetypes
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote
 
 from werkzeug.wrappers import Request, Response
-from werkzeug.wsgi import wrap_file
 
 TYPES = {
     "feed.xml": "application/atom+xml; charset=utf-8",
@@ -32,6 +33,11 @@ def content_type(name: str) -> str:
         if name == suffix or (suffix.startswith(".") and name.endswith(suffix)):
             return kind
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+# Files up to this size are read into memory and closed at once; larger ones are streamed.
+IN_MEMORY = 1 << 20
+CHUNK = 1 << 16
 
 
 class StaticSite:
@@ -67,11 +73,20 @@ class StaticSite:
 
     def _file(self, target: Path, request: Request, status: int) -> Response:
         handle = target.open("rb")
-        body = wrap_file(request.environ, handle)
-        response = Response(
-            body, status, content_type=content_type(target.name), direct_passthrough=True
-        )
-        response.content_length = target.stat().st_size
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            if size <= IN_MEMORY:
+                with handle:
+                    body, passthrough = handle.read(), False
+            else:
+                body, passthrough = _Chunks(handle), True
+            response = Response(
+                body, status, content_type=content_type(target.name), direct_passthrough=passthrough
+            )
+        except BaseException:
+            handle.close()
+            raise
+        response.content_length = size
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.cache_control.no_cache = True
         return response
@@ -81,3 +96,23 @@ class StaticSite:
         if page.is_file():
             return self._file(page, request, 404)
         return Response("Not Found", 404, content_type="text/plain; charset=utf-8")
+
+
+class _Chunks:
+    """A large file's bytes, read as they are sent.
+
+    The file is closed when the server closes the body or, when the client hung up and the
+    server skipped that (Werkzeug's development server does), as soon as the body is dropped.
+    """
+
+    def __init__(self, handle: BinaryIO):
+        self.handle = handle
+
+    def __iter__(self) -> Iterator[bytes]:
+        while chunk := self.handle.read(CHUNK):
+            yield chunk
+
+    def close(self) -> None:
+        self.handle.close()
+
+    __del__ = close

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+import os
+import socket
+import struct
 import threading
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -290,6 +295,35 @@ def test_folder_without_slash_redirects_over_http(http_site):
     with caught.value as error:
         assert error.code == 301
         assert error.headers["Location"].endswith("/union/news/")
+
+
+@pytest.mark.parametrize("size", [300, 3 << 20], ids=["small", "streamed"])
+def test_a_client_hanging_up_leaves_no_file_open(tmp_path, size):
+    """A visitor who closes the tab mid-answer: the served file is closed, not left to the
+    collector (which would warn of an unclosed file)."""
+    data = os.urandom(size)
+    (tmp_path / "file.bin").write_bytes(data)
+    server = make_server("127.0.0.1", 0, StaticSite(tmp_path), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            for _ in range(5):
+                with socket.create_connection(("127.0.0.1", server.server_port)) as client:
+                    client.sendall(b"GET /file.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+                    assert client.recv(16).startswith(b"HTTP/1.1 200")
+                    # Hang up with a reset, as a dropped phone connection does.
+                    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            url = f"http://127.0.0.1:{server.server_port}/file.bin"
+            status, headers, body = fetch(url)
+            assert (status, headers["Content-Length"], body) == (200, str(size), data)
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(5)
+        gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
 
 
 # -- feeds, calendars, sitemap, API -------------------------------------------------------------
