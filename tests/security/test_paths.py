@@ -17,7 +17,7 @@ from PIL import Image
 from cms.content import load, resolve_inside, writer
 from cms.content.fields import SLUG_RE
 from cms.content.media import MediaError, delete_media, store_upload
-from cms.publish.build import BuildError, Builder
+from cms.publish.build import Builder, BuildError
 
 from .conftest import changes, snapshot
 
