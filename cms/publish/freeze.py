@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -215,11 +216,15 @@ def _freeze_shard(
 def _freeze_parallel(
     app: Flask, destination: Path, targets: list[Target], jobs: int, progress: Progress | None
 ) -> Frozen:
-    """Fork ``jobs`` workers, each freezing every jobs-th target, and collect their files.
+    """Freeze every jobs-th target here and the others in ``jobs - 1`` forked workers.
 
     The first target of each endpoint is frozen here before the fork: what its page loads on
     first use (compiled templates, locale data, the map library) is then loaded once and
     shared by the workers instead of loaded again, in memory of its own, by each of them.
+
+    This process takes a shard too, rather than waiting on its workers: rendering touches the
+    reference counts of the loaded site, so every process that renders ends up with a copy of
+    the memory pages holding it, and an idle parent would keep one more, the original.
     """
     firsts: dict[str, Target] = {}
     for target in targets:
@@ -232,30 +237,62 @@ def _freeze_parallel(
     done = ctx.Value("i", len(frozen.files))
     results = ctx.SimpleQueue()
     workers = []
+    # Frozen out of the cyclic collector until this process's shard is done too: its full
+    # collections would otherwise write into every inherited object and copy its page.
     with forking():
-        for index in range(jobs):
-            shard = rest[index::jobs]
+        for index in range(1, jobs):
             worker = ctx.Process(
-                target=_worker, args=(app, destination, shard, done, results), daemon=True
+                target=_worker,
+                args=(app, destination, rest[index::jobs], done, results),
+                daemon=True,
             )
             worker.start()
             workers.append(worker)
-    finished = 0
-    while finished < jobs:
-        message = results.get()
-        if message[0] == "done":
-            finished += 1
-        elif message[0] == "error":
+        # The workers' batches are read as they come, so that none waits on a full pipe.
+        inbox: list[Frozen] = []
+        failures: list[str] = []
+        collector = threading.Thread(
+            target=_collect, args=(results, len(workers), inbox, failures), daemon=True
+        )
+        collector.start()
+        try:
+            for batch in _freeze_shard(app, destination, rest[0::jobs]):
+                frozen.add(batch)
+                with done.get_lock():
+                    done.value += len(batch.files)
+                if failures:
+                    raise RuntimeError(f"a build worker failed: {failures[0]}")
+                if progress:
+                    progress(done.value, len(targets), next(reversed(batch.files.values()), ""))
+            collector.join()
+            if failures:
+                raise RuntimeError(f"a build worker failed: {failures[0]}")
+        except BaseException:
             for worker in workers:
                 worker.kill()
-            raise RuntimeError(f"a build worker failed: {message[1]}")
-        else:
-            frozen.add(message[1])
-            if progress:
-                progress(done.value, len(targets), message[2])
+                worker.join()
+            for _ in workers:  # wake the collector, whatever the workers managed to say
+                results.put(("done",))
+            collector.join()
+            raise
+    for batch in inbox:
+        frozen.add(batch)
     for worker in workers:
         worker.join()
     return frozen
+
+
+def _collect(results, workers: int, inbox: list[Frozen], failures: list[str]) -> None:  # noqa: ANN001
+    """Take the workers' batches off the queue until each has said it is done or failed."""
+    finished = 0
+    while finished < workers:
+        message = results.get()
+        if message[0] == "files":
+            inbox.append(message[1])
+        else:
+            finished += 1
+            if message[0] == "error":
+                failures.append(message[1])
 
 
 def _worker(app: Flask, destination: Path, shard: list[Target], done, results) -> None:  # noqa: ANN001

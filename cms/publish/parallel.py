@@ -17,6 +17,8 @@ from ..public.data import SiteData
 def forking() -> Iterator[None]:
     """Start forked workers inside this block: what they inherit stays shared with us.
 
+    Work this process does alongside its workers belongs inside the block too.
+
     A child's cyclic collector writes into the header of every object it scans, which copies
     the page it lives on; objects frozen before the fork are never scanned, so the loaded site
     is held once in memory, not once per worker. What was frozen already (a one-shot build

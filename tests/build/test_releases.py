@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cms.public import views
 from cms.publish.build import BuildError, build
 from cms.publish.releases import ReleaseError, Releases
+from tests.conftest import DEMO
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # as in conftest
@@ -88,6 +90,38 @@ def test_broken_content_fails_and_the_live_site_stays(content_copy, live):
     assert os.readlink(live) == target
     assert snapshot(live) == before
     assert len(Releases(live).all()) == 1
+    assert list(Releases(live).folder.glob("*.partial")) == []
+
+
+@pytest.mark.parametrize("where", ["worker", "builder"])
+def test_a_page_failing_in_a_parallel_build_stops_it_and_the_live_site_stays(
+    tmp_path, monkeypatch, where
+):
+    """A full build of the demo site renders on two cores, in a forked worker and in the
+    building process: a page that fails in either stops the build, and nothing goes live."""
+    live = tmp_path / "site"
+    build(DEMO, live, now=NOW)
+    target, before = os.readlink(live), snapshot(live)
+    builder, articles = os.getpid(), []
+    real = views.render_template
+
+    def render(name, **context):  # noqa: ANN001, ANN003, ANN202
+        articles.append(name)
+        # The first article is rendered before the fork; later ones are shared out.
+        inside = (os.getpid() == builder) == (where == "builder")
+        if name == "news_detail.html" and articles.count(name) > 1 and inside:
+            raise ZeroDivisionError("模板出错")
+        return real(name, **context)
+
+    monkeypatch.setattr(views, "render_template", render)
+    # Flask answers the failing page with a 500, which Frozen-Flask refuses.
+    failure = "Unexpected status '500 INTERNAL SERVER ERROR' on URL /news/"
+    if where == "worker":
+        failure = "a build worker failed: ValueError: " + failure
+    with pytest.raises((RuntimeError, ValueError), match=re.escape(failure)):
+        build(DEMO, live, now=NOW, jobs=2, full=True)
+    assert os.readlink(live) == target
+    assert snapshot(live) == before
     assert list(Releases(live).folder.glob("*.partial")) == []
 
 
