@@ -6,7 +6,7 @@ import datetime as dt
 import mimetypes
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, has_request_context, render_template, request
 from jinja2 import FileSystemBytecodeCache
 
 from ..content import Content, load
@@ -22,6 +22,32 @@ mimetypes.add_type("application/geo+json", ".geojson")
 mimetypes.add_type("text/calendar", ".ics")
 
 
+class _Site(Flask):
+    """The public app; a build's app remembers the addresses it has made.
+
+    A page links to the same few dozen addresses as every other (styles, menus, feeds) and
+    Werkzeug's URL building is a visible part of rendering 35,000 pages. Within one build the
+    rules, the theme's files and the base address do not change, so each address is made once.
+    """
+
+    remember_urls = False
+
+    def url_for(self, /, endpoint: str, **values: object) -> str:
+        # Inside a request only (outside one, addresses default to absolute ones); relative
+        # endpoints (".name") depend on the blueprint, and a value that cannot be part of a
+        # key (a list) makes its address every time.
+        if not self.remember_urls or endpoint[0] == "." or not has_request_context():
+            return super().url_for(endpoint, **values)
+        key = (endpoint, *values.items()) if values else endpoint
+        try:
+            return self._urls[key]
+        except KeyError:
+            url = self._urls[key] = super().url_for(endpoint, **values)
+            return url
+        except TypeError:
+            return super().url_for(endpoint, **values)
+
+
 def create_app(
     content: Content | str | Path,
     now: dt.datetime | None = None,
@@ -30,17 +56,19 @@ def create_app(
     render_cache: dict | None = None,
     renditions: Renditions | None = None,
     template_cache: Path | None = None,
+    remember_urls: bool = False,
 ) -> Flask:
     """Create the public app over a content folder (or already loaded content) at ``now``.
 
     ``render_cache`` keeps rendered Markdown bodies between apps (the builder persists it);
     ``renditions`` is the folder of image renditions (the builder's cache; else a scratch one);
-    ``template_cache`` a folder keeping compiled templates for the next process.
+    ``template_cache`` a folder keeping compiled templates for the next process;
+    ``remember_urls`` for an app that lives one build (see ``_Site``).
     """
     if not isinstance(content, Content):
         content = load(content)
     folder = THEMES / theme
-    app = Flask(
+    app = _Site(
         __name__,
         static_folder=str(folder / "static"),
         static_url_path="/static",
@@ -51,6 +79,7 @@ def create_app(
         template_cache.mkdir(parents=True, exist_ok=True)
         cache = FileSystemBytecodeCache(str(template_cache))
         app.jinja_options = {**app.jinja_options, "bytecode_cache": cache}
+    app.remember_urls, app._urls = remember_urls, {}
     app.config.update(JSON_AS_ASCII=False)
     if config:
         app.config.update(config)

@@ -122,6 +122,7 @@ class Builder:
             render_cache=self.cache.rendered,
             renditions=self.images,
             template_cache=self.cache.templates if self.cache.persist else None,
+            remember_urls=True,
         )
         data = site_data(app)
         prerender(data, self.jobs)

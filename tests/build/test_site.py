@@ -22,12 +22,13 @@ import icalendar
 import jsonschema
 import lxml.html
 import pytest
+from flask import url_for
 from lxml import etree
 from referencing import Registry, Resource
 from werkzeug.serving import make_server
 
 from cms.content import load
-from cms.public.app import THEMES
+from cms.public.app import THEMES, create_app
 from cms.public.assets import fingerprinted
 from cms.publish.build import build
 from cms.publish.serve import StaticSite
@@ -210,6 +211,26 @@ def test_every_address_of_the_demo_site_is_a_file(demo_site):
 def test_schema_files_are_served_from_the_site(demo_site):
     for schema in (demo_site / "api/v1/schema").iterdir():
         jsonschema.Draft202012Validator.check_schema(json.loads(schema.read_bytes()))
+
+
+def test_a_build_app_makes_the_same_addresses_as_a_plain_one():
+    """The build's app makes each address once; what it gives is what Flask makes."""
+    asks = [
+        ("public.news_detail", {"slug": "plenary-2026"}),
+        ("public.news_tag", {"tag": "工联会"}),
+        ("static", {"filename": "css/site.css"}),
+        ("exports.atom", {}),
+        ("public.news_detail", {"slug": "plenary-2026", "_external": True}),
+        ("public.news_detail", {"slug": "plenary-2026", "_anchor": "正文"}),
+    ]
+    made = {}
+    for remember in (False, True):
+        app = create_app(DATA, now=NOW, remember_urls=remember)
+        with app.test_request_context("/", base_url="https://gonghui.example.org/union/"):
+            made[remember] = [url_for(e, **v) for e, v in asks for _ in range(2)]
+    assert made[True] == made[False]
+    assert made[True][:2] == ["/union/news/plenary-2026/"] * 2
+    assert made[True][8] == "https://gonghui.example.org/union/news/plenary-2026/"
 
 
 # -- over HTTP ----------------------------------------------------------------------------------
