@@ -9,12 +9,15 @@ browser, never one folium Marker per station.
 
 from __future__ import annotations
 
+import contextvars
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 
+import branca.element
 import folium
+import jinja2
 import xyzservices
 from branca.element import Element
 from folium.elements import JSCSSMixin
@@ -25,6 +28,35 @@ from .coords import convert
 from .icons import glyph
 from .tiles import Tiles
 from .vendor import vendor_path
+
+# branca renders each folium element's script and then wraps the output in a new Element, which
+# compiles that output as a Jinja template and renders it again. Text from the content (a
+# station's name, given as the marker's title) would be run as a template: "{{ 7*7 }}" showed as
+# 49, and worse could run code on the building machine. While our maps render, those wrappers
+# keep their text as it is; each one was also a template compile (a third of a station map's
+# time). Templates written with syntax on purpose (the library's own classes) are compiled at
+# import, before this, and folium elements that build templates while rendering (Vega) are not
+# used here.
+_VERBATIM = contextvars.ContextVar("folium_output_verbatim", default=False)
+
+
+class _Verbatim:
+    """Text standing in for a template that must not be evaluated; renders as Jinja renders
+    plain text (newlines made "\n", one trailing newline dropped)."""
+
+    def __init__(self, source: str):
+        text = source.replace("\r\n", "\n").replace("\r", "\n")
+        self.text = text[:-1] if text.endswith("\n") else text
+
+    def render(self, *args: object, **kwargs: object) -> str:
+        return self.text
+
+
+def _template(source: str) -> jinja2.Template | _Verbatim:
+    return _Verbatim(source) if _VERBATIM.get() else jinja2.Template(source)
+
+
+branca.element.Template = _template
 
 
 @dataclass(frozen=True)
@@ -141,8 +173,9 @@ def _base(name: str, tiles: Tiles, center: tuple[float, float], zoom: int) -> fo
     for index, url in enumerate(tiles.urls):
         # A TileProvider, not a bare URL: folium would search xyzservices' whole catalogue
         # for a provider of that name on every map (milliseconds each, thousands of maps).
-        provider = xyzservices.TileProvider(name=f"tiles{index}", url=url,
-                                            attribution=tiles.attribution)
+        provider = xyzservices.TileProvider(
+            name=f"tiles{index}", url=url, attribution=tiles.attribution
+        )
         layer = folium.TileLayer(
             provider,
             attr=tiles.attribution,  # Leaflet shows an attribution once however often given
@@ -182,7 +215,12 @@ def _render(m: folium.Map) -> MapView:
                     path = vendor_path(resource)
                     if path and path not in found:
                         found.append(path)
-    figure.render()
-    script = "\n".join(line.strip() for line in figure.script.render().splitlines() if line.strip())
+    verbatim = _VERBATIM.set(True)
+    try:
+        figure.render()
+        rendered = figure.script.render()
+    finally:
+        _VERBATIM.reset(verbatim)
+    script = "\n".join(line.strip() for line in rendered.splitlines() if line.strip())
     html = f'<div class="folium-map" id="{m.get_name()}"></div>'
     return MapView(m.get_name(), html, script + "\n", tuple(js), tuple(css))

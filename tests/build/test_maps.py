@@ -6,14 +6,18 @@ import json
 import re
 from pathlib import Path
 
+import branca.element
+import jinja2
 import lxml.html
 import pytest
 
 from cms.content import load
 from cms.maps.qr import qr_svg
 from cms.maps.vendor import BUNDLE, BUNDLED, FILES
-from cms.public.app import THEMES
+from cms.public.app import THEMES, create_app, site_data
 from cms.public.assets import fingerprinted
+from cms.public.maps import StationMaps
+from cms.publish.build import build
 from tests.conftest import DATA, DEMO, NOW
 
 EXTERNAL = re.compile(r"^(https?:)?//", re.I)
@@ -154,6 +158,38 @@ def test_station_map_scripts_are_external_and_deterministic(demo_site):
     assert "L.markerClusterGroup(" in overview
     assert "feature_group_type_worker_home" in overview
     assert "L.marker(" not in overview  # markers come from the map data, not one per station
+
+
+TEMPLATE_NAME = "{{ range(3) | list }}{% for x in range(3) %}Q{% endfor %}{{ cycler.__init__ }}"
+
+
+def test_a_station_name_that_looks_like_a_template_is_shown_as_written(content_copy, tmp_path):
+    """folium renders its output a second time as a Jinja template: a name must not run."""
+    station = content_copy / "stations" / "bantian-care-01.md"
+    text = station.read_text(encoding="utf-8").replace("坂田全天候驿站", json.dumps(TEMPLATE_NAME))
+    station.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    build(content_copy, site, now=NOW)
+    script = (site / "stations/bantian-care-01/map.js").read_text(encoding="utf-8")
+    assert f'"title": {json.dumps(TEMPLATE_NAME)}' in script
+    assert "[0, 1, 2]" not in script and "QQQ" not in script and "<bound method" not in script
+
+
+def test_folium_maps_are_what_folium_renders(monkeypatch):
+    """Keeping folium's output as text changes nothing of an ordinary map."""
+    app = create_app(DATA / "content", now=NOW)
+    data = site_data(app)
+
+    def views() -> list[str]:
+        maps = StationMaps(data)
+        with app.test_request_context("/"):
+            made = [maps.overview(), *(maps.station(s) for s in data.stations)]
+        return [v.script for v in made]
+
+    ours = views()
+    monkeypatch.setattr(branca.element, "Template", jinja2.Template)  # folium's own way
+    assert views() == ours
+    assert len(ours) == 1 + len(data.stations) >= 4
 
 
 def test_at_a_glance_chart_is_accessible_with_numbers_in_text(demo_site):
