@@ -261,10 +261,11 @@ def _freeze_parallel(
                 with done.get_lock():
                     done.value += len(batch.files)
                 if failures:
-                    raise RuntimeError(f"a build worker failed: {failures[0]}")
+                    break  # a worker failed: no use finishing this shard
                 if progress:
                     progress(done.value, len(targets), next(reversed(batch.files.values()), ""))
-            collector.join()
+            else:
+                collector.join()
             if failures:
                 raise RuntimeError(f"a build worker failed: {failures[0]}")
         except BaseException:
