@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
 import heapq
+import os
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..content import Activity, Content, Entry, News, Page, Problem, Station
@@ -61,6 +65,28 @@ def paginate(items: list, number: int, per_page: int) -> Pagination | None:
     return Pagination(items[start : start + per_page], number, pages, len(items))
 
 
+def _media_listing(root: Path, folder: str = ".") -> Iterator[tuple[str, list[str]]]:
+    """Yield each folder under ``root`` with its entries by name: a symbolic link with where
+    it points, a folder marked by a slash (and then listed itself)."""
+    try:
+        with os.scandir(root / folder) as listing:
+            items = sorted(listing, key=lambda item: item.name)
+    except OSError:
+        return
+    names = []
+    for item in items:
+        if item.is_symlink():
+            names.append(f"{item.name} -> {os.readlink(item.path)}")
+        elif item.is_dir():
+            names.append(item.name + "/")
+        else:
+            names.append(item.name)
+    yield folder, names
+    for item in items:
+        if item.is_dir(follow_symlinks=False):
+            yield from _media_listing(root, f"{folder}/{item.name}")
+
+
 def _outcome(resolve, ref: str) -> str:  # noqa: ANN001 - a resolver
     """Return what a reference resolves to, or the reason it does not, as one string."""
     try:
@@ -80,7 +106,8 @@ class SiteData:
         renditions: Renditions | None = None,
     ):
         self.content = content
-        # body digest -> (Rendered, broken links, {reference: what it resolved to})
+        # body digest -> (Rendered, broken links, {reference: what it resolved to},
+        #                 the link_targets they were last checked against)
         self.render_cache = render_cache if render_cache is not None else {}
         self.site = content.site
         self.tz = ZoneInfo(self.site.timezone)
@@ -145,25 +172,44 @@ class SiteData:
     def stale_bodies(self) -> list[Entry]:
         """Return the live entries whose body is not in the render cache (or is outdated)."""
         return [e for entries in self.live.values() for e in entries.values()
-                if not self._cached(e, make_resolver(self.content, self.live, e.source))]
+                if not self._cached(e, self.cache_key(e))]
 
-    def _cached(self, entry: Entry, resolve) -> tuple | None:  # noqa: ANN001 - a resolver
-        cached = self.render_cache.get(self.cache_key(entry))
-        # A cached body is reused only if every link still resolves to the same place.
-        if cached is not None and all(
-            _outcome(resolve, ref) == out for ref, out in cached[2].items()
-        ):
+    @functools.cached_property
+    def link_targets(self) -> str:
+        """A digest of everything a link in a body can resolve to: the addresses of the live
+        entries and the files under content/media (names, kinds, where links point).
+
+        A cached body whose links were checked against the same digest needs no new check:
+        each of its links resolves as it did then.
+        """
+        digest = hashlib.blake2b(digest_size=16)
+        for kind, entries in self.live.items():
+            digest.update("\0".join([kind, *sorted(entries), "\n"]).encode())
+        for folder, names in _media_listing(self.content.root / "media"):
+            digest.update("\0".join([folder, *names, "\n"]).encode())
+        return digest.hexdigest()
+
+    def _cached(self, entry: Entry, key: bytes) -> tuple | None:
+        cached = self.render_cache.get(key)
+        if cached is None:
+            return None
+        if cached[3] == self.link_targets:
             return cached
-        return None
+        # A cached body is reused only if every link still resolves to the same place.
+        resolve = make_resolver(self.content, self.live, entry.source)
+        if not all(_outcome(resolve, ref) == out for ref, out in cached[2].items()):
+            return None
+        cached = self.render_cache[key] = (*cached[:3], self.link_targets)
+        return cached
 
     def _render(self, entry: Entry) -> tuple[Rendered, list[Problem]]:
-        # Bodies link to site paths without the base path; templates add the request's root.
-        resolve = make_resolver(self.content, self.live, entry.source)
         key = self.cache_key(entry)
-        cached = self._cached(entry, resolve)
+        cached = self._cached(entry, key)
         if cached is not None:
             rendered, broken = cached[0], cached[1]
         else:
+            # Bodies link to site paths without the base path; templates add the request's root.
+            resolve = make_resolver(self.content, self.live, entry.source)
             outcomes: dict[str, str] = {}
 
             def recording(ref: str) -> str:
@@ -171,7 +217,7 @@ class SiteData:
                 return resolve(ref)
 
             rendered, broken = render_markdown(entry.body, recording)
-            self.render_cache[key] = (rendered, broken, outcomes)
+            self.render_cache[key] = (rendered, broken, outcomes, self.link_targets)
         self.used_cache_keys.add(key)
         first = entry.body_line
         problems = [

@@ -58,20 +58,27 @@ OWN_PAGES = {
     "exports.event": "activities",
 }
 # One address each, showing every entry of a kind (or the clock's figures): their tokens are
-# worked out on every build.
+# worked out on every build...
 SITE_WIDE = frozenset({
     "public.home", "public.activities_index", "public.numbers", "public.stations_index",
     "public.stations_map_js", "public.teaser_map_js", "exports.api_stations",
     "exports.stations_map_data", "exports.atom", "exports.rss", "exports.calendar",
     "exports.api_activities", "exports.api_news_index",
 })  # fmt: skip
+# ...except these, which show only faces of news and activities (``face``) and stations: when
+# an edit leaves every face as it was and no station changed, so are their tokens.
+FACES_ONLY = frozenset({
+    "public.home", "public.activities_index", "public.stations_index",
+    "public.stations_map_js", "public.teaser_map_js", "exports.api_stations",
+    "exports.stations_map_data", "exports.api_news_index",
+})  # fmt: skip
 
 
 def face(entry: Entry, data: SiteData) -> tuple | None:
     """Return everything pages other than an entry's own show of it or depend on.
 
-    Its card and link, last change, tags, station, cover and the links of its body (the
-    images and files it uses); None when its body is not in the render cache.
+    Its card and link, last change, tags, author, station, cover and the links of its body
+    (the images and files it uses); None when its body is not in the render cache.
     """
     cached = data.render_cache.get(data.cache_key(entry))
     if cached is None:
@@ -81,6 +88,7 @@ def face(entry: Entry, data: SiteData) -> tuple | None:
         link(entry),
         entry.modified.isoformat(),
         tuple(getattr(entry, "tags", ())),
+        getattr(entry, "author", ""),
         getattr(entry, "station", ""),
         getattr(entry, "cover", ""),
         cached[0].links,

@@ -23,7 +23,7 @@ from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWa
 from ..public import catalog
 from ..public.app import site_data
 from ..public.data import SiteData
-from .deps import OWN_PAGES, SITE_WIDE, Tokens, face
+from .deps import FACES_ONLY, OWN_PAGES, SITE_WIDE, Tokens, face
 from .linkcheck import links_in
 from .parallel import forking
 
@@ -125,7 +125,8 @@ def _reuse(data: SiteData, version: str, previous: Plan) -> Plan | None:
     for target in previous.targets:
         endpoint, values = target.endpoint, target.values
         own = (OWN_PAGES.get(endpoint), values.get("slug")) in changed
-        if own or endpoint in SITE_WIDE or endpoint == "public.media":
+        wide = endpoint in SITE_WIDE and endpoint not in FACES_ONLY
+        if own or wide or endpoint == "public.media":
             token = tokens.token(endpoint, values)
             if endpoint == "public.media" and token != target.token:
                 return None  # a media file changed: its renditions are named anew

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cms.content import load
-from cms.publish.build import Builder, build
+from cms.publish.build import Builder, BuildError, build
 from cms.publish.releases import Releases
 from tests.build.indexed import FOLDER, fragments, outside_index
 from tests.conftest import NOW
@@ -225,7 +225,7 @@ def _append(path: Path, text: str) -> None:
 
 def test_a_warm_builder_brings_its_last_plan_up_to_date_only_when_it_may(content_copy, tmp_path):
     """Body edits reuse the builder's addresses and tokens; anything that other pages show
-    (a summary, a picture, a registration count shown on lists, the clock) plans again; and
+    (a summary, an author, a picture, a tag, the clock) plans again; and
     every build equals a full build of the same content."""
     news, training = content_copy / "news", content_copy / "activities/open-training-2026.md"
     steps = [
@@ -238,6 +238,9 @@ def test_a_warm_builder_brings_its_last_plan_up_to_date_only_when_it_may(content
         ], True),
         ("a picture", lambda: _append(news / "wage-arrears-2025.md", PICTURE), False),
         ("a summary", lambda: _set_field(news / "plenary-2026.md", "summary", "新的摘要"), False),
+        # Shown by /api/v1/news.json only, among the pages of other addresses.
+        ("an author", lambda: _set_field(news / "plenary-2026.md", "author", "新的作者"), False),
+        ("a body after that", lambda: _append(news / "plenary-2026.md", "\n又补充。\n"), True),
         ("a tag", lambda: _set_field(news / "plenary-2026.md", "tags", "[新标签]"), False),
     ]  # fmt: skip
     builder = Builder(content_copy, tmp_path / "inc" / "site", jobs=1)
@@ -288,6 +291,63 @@ def test_a_fresh_process_brings_the_saved_plan_up_to_date(content_copy, tmp_path
         incremental, full = tree(live), tree(fresh)
         assert sorted(incremental) == sorted(full), name
         assert [n for n in full if incremental[n] != full[n]] == [], name
+
+
+@pytest.mark.parametrize("process", ["warm builder", "fresh process"])
+def test_cached_bodies_are_checked_again_when_what_their_links_reach_changes(
+    content_copy, tmp_path, process
+):
+    """A body is rendered once and its links are not checked again while nothing they can
+    reach changes; when a linked file goes (or turns into a link leading out of content) or
+    a linked entry is unpublished, the next build names the broken link and publishes nothing,
+    and it builds again once the file is back."""
+    live, news = tmp_path / "inc" / "site", content_copy / "news" / "plenary-2026.md"
+    guide, outside = content_copy / "media" / "2025" / "guide.pdf", tmp_path / "elsewhere.pdf"
+    guide.write_bytes(b"%PDF-1.4 guide")
+    outside.write_bytes(b"%PDF-1.4 not content")
+    _append(news, "\n[服务指南](../media/2025/guide.pdf)\n")
+    builder = Builder(content_copy, live, jobs=1)
+
+    def publish():  # noqa: ANN202
+        if process == "warm builder":
+            return builder.build(now=NOW)
+        result = build(content_copy, live, now=NOW)
+        _settled(live)
+        return result
+
+    publish()
+    release = Releases(live).current()
+    lines = news.read_text(encoding="utf-8").splitlines()
+    where = f"content/news/plenary-2026.md:{len(lines)}: body: broken link"
+    missing = f"{where} ../media/2025/guide.pdf: no such media file"
+    station = content_copy / "stations" / "bantian-care-01.md"
+    breakages = [
+        ("the file is deleted", lambda: guide.unlink(), missing),
+        ("it links out of content", lambda: (guide.unlink(), guide.symlink_to(outside)), missing),
+        ("the station is unpublished", lambda: _set_field(station, "status", "draft"), None),
+    ]  # fmt: skip
+    for name, breaking, expected in breakages:
+        breaking()
+        with pytest.raises(BuildError) as caught:
+            publish()
+        problems = [p for p in caught.value.problems if "plenary-2026.md" in p]
+        if expected is not None:
+            assert problems == [expected], name
+        else:
+            assert problems == [
+                "content/news/plenary-2026.md:14: body: broken link "
+                "../stations/bantian-care-01.md: no published stations entry 'bantian-care-01'"
+            ], name
+        assert Releases(live).current() == release, name
+        if expected is not None:
+            guide.unlink(missing_ok=True)
+            guide.write_bytes(f"%PDF-1.4 back after: {name}".encode())
+        else:
+            _set_field(station, "status", "published")
+        release = publish().release  # (the same release when all is as it was before)
+        assert Releases(live).current() == release, name
+        page = (live / "news/plenary-2026/index.html").read_text(encoding="utf-8")
+        assert 'href="/union/media/2025/guide.pdf"' in page and "bantian-care-01" in page, name
 
 
 def test_a_publish_takes_the_spare_copy_and_leaves_the_live_release_alone(content_copy, tmp_path):
