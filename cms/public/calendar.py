@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Component, Event
-
 from ..content.model import Activity, Site
 from .urls import entry_path
+
+if TYPE_CHECKING:  # icalendar is imported when a calendar is made (it takes ~20 ms)
+    from icalendar import Calendar, Component, Event
 
 Gettext = Callable[..., str]
 
@@ -35,6 +37,8 @@ def event_ics(site: Site, activity: Activity, gettext: Gettext = _same) -> bytes
 
 def _calendar(site: Site, activities: Iterable[Activity], gettext: Gettext) -> Calendar:
     """Build a calendar; events are sorted so the caller's order never changes the bytes."""
+    from icalendar import Calendar
+
     cal = Calendar()
     # Calendar.new() would add a random UID, so properties are set one by one.
     cal.add("prodid", f"-//{_host(site)}//Yizhan//ZH")
@@ -57,6 +61,8 @@ def _vtimezone(name: str) -> Component:
 
     Calendars only read the component when serialising, so one object serves them all.
     """
+    from icalendar import Calendar, Event
+
     cal = Calendar()
     event = Event()
     event.add("dtstart", dt.datetime(2000, 1, 1, tzinfo=ZoneInfo(name)))
@@ -68,6 +74,8 @@ def _vtimezone(name: str) -> Component:
 
 def _event(site: Site, activity: Activity, tz: ZoneInfo, gettext: Gettext) -> Event:
     """Build the VEVENT of one activity, times in the site's zone with a TZID."""
+    from icalendar import Event
+
     event = Event()
     event.add("uid", f"{activity.slug}@{_host(site)}")
     event.add("dtstamp", activity.modified.astimezone(dt.UTC))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import lxml.html
-from feedgen.feed import FeedGenerator
 
 from ..content.model import News, Site
 from .urls import entry_path
+
+if TYPE_CHECKING:  # feedgen is imported when a feed is made
+    from feedgen.feed import FeedGenerator
 
 BodyHtml = Callable[[News], str]
 
@@ -47,6 +50,8 @@ def rss_feed(site: Site, news: Sequence[News], body_html: BodyHtml) -> bytes:
 
 def _generator(site: Site, news: Sequence[News], body_html: BodyHtml, path: str) -> FeedGenerator:
     """Build a feed generator whose every date comes from the entries, never the clock."""
+    from feedgen.feed import FeedGenerator
+
     items = list(news)[: site.feed_size]
     updated = max((n.modified for n in items), default=EPOCH)
     fg = FeedGenerator()

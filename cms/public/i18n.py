@@ -11,13 +11,13 @@ import functools
 import gettext as stdlib_gettext
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel import Locale
-from babel.messages.extract import extract_from_file
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
 from flask import Flask, current_app
+
+if TYPE_CHECKING:  # babel's catalogue tools are imported when a catalogue is read (~25 ms)
+    from babel.support import Translations
 
 DOMAIN = "messages"
 KEY = "yizhan.i18n"
@@ -55,6 +55,10 @@ def catalogue_path(theme: Path, language: str) -> Path | None:
 
 @functools.cache
 def _compile(path: Path, mtime_ns: int) -> Translations:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     with open(path, "rb") as handle:
         catalog = read_po(handle)
     buffer = io.BytesIO()
@@ -93,6 +97,8 @@ def pgettext(context: str, message: str) -> str:
 
 @functools.cache
 def _script_msgids(folder: Path, stamp: tuple) -> tuple[str, ...]:
+    from babel.messages.extract import extract_from_file
+
     found: list[str] = []
     for path in sorted(folder.glob("*.js")):
         for _line, message, _comments, _context in extract_from_file("javascript", path):
@@ -103,8 +109,10 @@ def _script_msgids(folder: Path, stamp: tuple) -> tuple[str, ...]:
 
 def script_messages(app: Flask) -> dict[str, str]:
     """Return the theme scripts' messages whose translation differs from the source text."""
+    found = app.extensions[KEY]
+    if type(found) is stdlib_gettext.NullTranslations:  # the source strings: none differs
+        return {}
     folder = Path(app.static_folder or "") / "js"
     stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.js")))
-    found = app.extensions[KEY]
     pairs = ((m, found.gettext(m)) for m in _script_msgids(folder, stamp))
     return {msgid: text for msgid, text in pairs if text != msgid}

@@ -18,8 +18,10 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageOps
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = ["Picture", "Rendition", "Renditions", "WIDTHS", "scratch_renditions"]
 
@@ -130,10 +132,12 @@ class Renditions:
         """Return a square JPEG of the picture's middle (WeChat crops share images square)."""
         rendition = Rendition(f"{picture.digest}-sq.jpg", SHARE_SIDE, SHARE_SIDE)
         if not self._cached(rendition.name):
+            from PIL import Image, ImageOps
+
             with _decode(data) as image:
                 flat = Image.new("RGB", image.size, "#ffffff")  # JPEG has no transparency
                 flat.paste(image, mask=image.getchannel("A") if image.mode == "RGBA" else None)
-                square = ImageOps.fit(flat, (SHARE_SIDE, SHARE_SIDE), _LANCZOS)
+                square = ImageOps.fit(flat, (SHARE_SIDE, SHARE_SIDE), Image.Resampling.LANCZOS)
                 self._write(rendition.name, _save(square, "JPEG"))
         return rendition
 
@@ -195,7 +199,6 @@ class Renditions:
         self.encoded += 1
 
 
-_LANCZOS = Image.Resampling.LANCZOS
 _scratch: Renditions | None = None
 
 
@@ -211,6 +214,8 @@ def scratch_renditions() -> Renditions:
 
 def _read_header(data: bytes) -> tuple[int, int, bool] | None:
     """Return (width, height, has alpha) as displayed, reading no pixels; None if not an image."""
+    from PIL import Image
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
@@ -232,6 +237,8 @@ class _decode:
         self.data = data
 
     def __enter__(self) -> Image.Image:
+        from PIL import Image, ImageOps
+
         with Image.open(io.BytesIO(self.data)) as opened:
             icc = opened.info.get("icc_profile")
             alpha = opened.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
@@ -248,9 +255,12 @@ class _decode:
 
 def _encode(image: Image.Image, rendition: Rendition) -> bytes:
     """Scale the decoded image to a rendition's size and encode it in the rendition's format."""
+    from PIL import Image
+
     frame = image
     if (image.width, image.height) != (rendition.width, rendition.height):
-        frame = image.resize((rendition.width, rendition.height), _LANCZOS, reducing_gap=3.0)
+        size = (rendition.width, rendition.height)
+        frame = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
         frame.info = image.info
     return _save(frame, _FORMATS[rendition.name.rpartition(".")[2]][0])
 
@@ -275,6 +285,8 @@ def _share_card(size: tuple[int, int], colour: str) -> Image.Image:
     Drawn at twice the size and scaled down, which smooths the edges; no font is needed, so the
     image is the same on every machine.
     """
+    from PIL import Image, ImageDraw
+
     width, height = size[0] * 2, size[1] * 2
     image = Image.new("RGB", (width, height), colour)
     draw = ImageDraw.Draw(image)
@@ -291,4 +303,4 @@ def _share_card(size: tuple[int, int], colour: str) -> Image.Image:
     draw.rectangle([at(-2.2, 0.05), at(2.2, 2.4)], fill=white)
     draw.rectangle([at(-0.6, 0.7), at(0.6, 2.4)], fill=colour)
     draw.rectangle([at(-3, 2.6), at(3, 2.95)], fill=white)
-    return image.resize(size, _LANCZOS)
+    return image.resize(size, Image.Resampling.LANCZOS)
