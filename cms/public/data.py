@@ -123,6 +123,7 @@ class SiteData:
             "pages": {e.slug: e for e in self.pages},
         }
         self._rendered: dict[tuple[str, str], Rendered] = {}
+        self._cache_keys: dict[tuple[str, str], bytes] = {}  # (file, version) -> cache key
         self.pictures = Pictures(content, self.live, renditions or scratch_renditions())
         self.used_cache_keys: set[bytes] = set()
         self._index()
@@ -163,11 +164,18 @@ class SiteData:
 
     def cache_key(self, entry: Entry) -> bytes:
         """Return the render-cache key of an entry's body (its text and folder)."""
-        folder = entry.source.rpartition("/")[0]
         # The file's version (a hash of its bytes) stands for its body, saving a hash of
         # every body on every build; an entry not read from a file (a preview) has none.
-        body = f"v\0{entry.version}" if entry.version else f"b\0{entry.body}"
-        return hashlib.blake2b(f"{folder}\0{body}".encode(), digest_size=16).digest()
+        if not entry.version:
+            folder = entry.source.rpartition("/")[0]
+            text = f"{folder}\0b\0{entry.body}"
+            return hashlib.blake2b(text.encode(), digest_size=16).digest()
+        memo = (entry.source, entry.version)
+        if (key := self._cache_keys.get(memo)) is None:
+            folder = entry.source.rpartition("/")[0]
+            text = f"{folder}\0v\0{entry.version}"
+            key = self._cache_keys[memo] = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        return key
 
     def stale_bodies(self) -> list[Entry]:
         """Return the live entries whose body is not in the render cache (or is outdated)."""
@@ -219,6 +227,8 @@ class SiteData:
             rendered, broken = render_markdown(entry.body, recording)
             self.render_cache[key] = (rendered, broken, outcomes, self.link_targets)
         self.used_cache_keys.add(key)
+        if not broken:
+            return rendered, []
         first = entry.body_line
         problems = [
             Problem(
@@ -235,10 +245,11 @@ class SiteData:
         """Render every live body and report broken links and reserved page slugs."""
         problems: list[Problem] = []
         for kind, entries in self.live.items():
-            for entry in entries.values():
+            for slug, entry in entries.items():
                 rendered, found = self._render(entry)
-                self._rendered[(kind, entry.slug)] = rendered
-                problems.extend(found)
+                self._rendered[(kind, slug)] = rendered
+                if found:
+                    problems.extend(found)
         for page in self.pages:
             if page.slug in RESERVED_PAGE_SLUGS:
                 problems.append(
@@ -333,8 +344,12 @@ class SiteData:
         return self.pictures.missing(self._bodies())
 
     def _bodies(self) -> list[tuple[Entry, tuple[str, ...]]]:
-        entries = [e for items in self.live.values() for e in items.values()]
-        return [(e, self.rendered(e).links) for e in entries]
+        rendered, bodies = self._rendered, []
+        for kind, items in self.live.items():
+            for slug, entry in items.items():
+                found = rendered.get((kind, slug)) or self.rendered(entry)
+                bodies.append((entry, found.links))
+        return bodies
 
     def media_refs(self) -> list[str]:
         """Return every media file a live page uses (covers and body links), sorted."""

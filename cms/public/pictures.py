@@ -66,7 +66,8 @@ class Pictures:
 
     def missing(self, entries: list[tuple[Entry, tuple[str, ...]]]) -> list[str]:
         """Return the images of these (entry, body links) whose renditions are not all cached."""
-        refs = {ref for entry, links in entries for ref in self.refs(entry, links)}
+        refs = {ref for entry, links in entries if links or getattr(entry, "cover", "")
+                for ref in self.refs(entry, links)}
         return sorted(
             ref
             for ref in refs
@@ -96,6 +97,8 @@ class Pictures:
 
     def body_refs(self, entry: Entry, links: tuple[str, ...]) -> list[str]:
         """Return the media references among a rendered body's links, in order."""
+        if not links:
+            return []
         resolve = make_resolver(self.content, self.live, entry.source)
         refs = []
         for link in links:

@@ -33,7 +33,7 @@ from ..public.app import create_app, site_data
 from ..render.images import Renditions
 from . import search
 from .cache import BuildCache, code_version
-from .freeze import Progress, Target, freeze, plan
+from .freeze import Plan, Progress, freeze, plan
 from .linkcheck import missing
 from .parallel import encode_images, prerender
 from .releases import PARTIAL, Releases, detached
@@ -60,7 +60,8 @@ class BuildResult:
 
 @dataclass
 class _Manifest:
-    """A release's manifest as written: {target key: [token, file]}, and its index state."""
+    """A release's manifest as written: {target key: [token, file]} (or (token, file)
+    pairs), and its index state."""
 
     release: Path
     version: str
@@ -71,6 +72,16 @@ class _Manifest:
         # By name: the cache lives beside the releases, but a process may reach them by
         # another path.
         return release is not None and self.release.name == release.name
+
+    # Pickled (in the build cache) as columns: a fresh process makes one list per file less.
+    def __getstate__(self) -> tuple:
+        files = self.files
+        columns = list(files), [f[0] for f in files.values()], [f[1] for f in files.values()]
+        return self.release, self.version, columns, self.indexed
+
+    def __setstate__(self, state: tuple) -> None:
+        self.release, self.version, (keys, tokens, paths), self.indexed = state
+        self.files = dict(zip(keys, zip(tokens, paths, strict=True), strict=True))
 
 
 class Builder:
@@ -141,16 +152,16 @@ class Builder:
         settings = (self.content_root / "site.yml").read_bytes()
         version = f"{code_version()}:{hashlib.blake2b(settings, digest_size=8).hexdigest()}"
         # The last build's plan, from this builder or (in a fresh process) the cache.
-        self.cache.plan = plan(app, version, None if full else self.cache.plan)
-        targets = self.cache.plan.targets
+        planned = self.cache.plan = plan(app, version, None if full else self.cache.plan)
         previous = self.releases.current()
         manifest, indexed = ({}, False) if full else self._manifest_of(previous, version)
-        reuse = {
-            t.key: manifest[t.key]
-            for t in targets
-            if t.token is not None and manifest.get(t.key, [None])[0] == t.token
-        }
-        todo = [t for t in targets if t.key not in reuse]
+        reuse, todo = {}, []
+        for i, (key, token) in enumerate(zip(planned.keys, planned.tokens, strict=True)):
+            made = manifest.get(key)
+            if token is not None and made is not None and made[0] == token:
+                reuse[key] = made
+            else:
+                todo.append(planned.target(i))
         if previous is not None and not todo and len(reuse) == len(manifest):
             log("内容没有变化，线上网站已是最新。")
             result = BuildResult(previous, len(reuse), time.perf_counter() - started, 0)
@@ -201,7 +212,7 @@ class Builder:
         # What the next build reuses, written once the release is live (it does not change
         # what readers get). A build stopped before this leaves a release without one, and
         # the next build then renders everything again: slower, never wrong.
-        entries = _write_manifest(self.releases, release, version, targets, files)
+        entries = _write_manifest(self.releases, release, version, planned, files)
         self.cache.manifest = _Manifest(release, version, entries)
         result.index_seconds = self.index(release, log, result.warnings)
         self.releases.prune(self.keep)
@@ -307,9 +318,13 @@ def _read_manifest(releases: Releases, release: Path | None, version: str) -> tu
 
 
 def _write_manifest(
-    releases: Releases, partial: Path, version: str, targets: list[Target], files: dict[str, str]
+    releases: Releases, partial: Path, version: str, planned: Plan, files: dict[str, str]
 ) -> dict:
-    entries = {t.key: [t.token, files[t.key]] for t in targets if t.key in files}
+    entries = {
+        key: [token, files[key]]
+        for key, token in zip(planned.keys, planned.tokens, strict=True)
+        if key in files
+    }
     data = {"code": version, "files": entries, "indexed": False}
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     _manifest_path(releases, partial).write_text(text, encoding="utf-8")

@@ -48,13 +48,36 @@ class Target:
 
 @dataclass
 class Plan:
-    """Every address of one build with its token, and what they were worked out from."""
+    """Every address of one build with its token, and what they were worked out from.
 
-    targets: list[Target]
+    Kept as columns, one item per address: the build cache brings the plan back in every
+    fresh process, and 35,000 small objects would take longer to make again than the edit
+    they serve. ``target(i)`` gives one address as a ``Target``.
+    """
+
+    keys: list[str]
+    endpoints: list[str]
+    values: list[dict]
+    tokens: list[str | None]
     version: str  # code, theme and site.yml
     live: dict[str, list]  # kind -> live entries, in list order
     states: dict[str, str]  # activity slug -> state at the build's time
     reused: bool = False  # brought up to date from the builder's previous plan
+
+    @classmethod
+    def of(cls, targets: list[Target], version: str, live: dict, states: dict) -> Plan:
+        return cls(
+            [t.key for t in targets],
+            [t.endpoint for t in targets],
+            [t.values for t in targets],
+            [t.token for t in targets],
+            version,
+            live,
+            states,
+        )
+
+    def target(self, i: int) -> Target:
+        return Target(self.keys[i], self.endpoints[i], self.values[i], self.tokens[i])
 
 
 def plan(app: Flask, version: str = "", previous: Plan | None = None) -> Plan:
@@ -83,7 +106,7 @@ def plan(app: Flask, version: str = "", previous: Plan | None = None) -> Plan:
         targets.append(
             Target(_key("static", {"filename": name}), "static", {"filename": name}, digest)
         )
-    return Plan(targets, version, _live(data), _states(data))
+    return Plan.of(targets, version, _live(data), _states(data))
 
 
 def _live(data: SiteData) -> dict[str, list]:
@@ -93,6 +116,10 @@ def _live(data: SiteData) -> dict[str, list]:
 
 def _states(data: SiteData) -> dict[str, str]:
     return {a.slug: a.state(data.now) for a in data.activities}
+
+
+# The addresses whose tokens an edit that keeps every face may change.
+_RETOKEN = frozenset(OWN_PAGES) | (SITE_WIDE - FACES_ONLY) | {"public.media"}
 
 
 def _reuse(data: SiteData, version: str, previous: Plan) -> Plan | None:
@@ -121,18 +148,26 @@ def _reuse(data: SiteData, version: str, previous: Plan) -> Plan | None:
                 return None
             changed.add((kind, new.slug))
     tokens = Tokens(data)
-    targets = []
-    for target in previous.targets:
-        endpoint, values = target.endpoint, target.values
-        own = (OWN_PAGES.get(endpoint), values.get("slug")) in changed
-        wide = endpoint in SITE_WIDE and endpoint not in FACES_ONLY
-        if own or wide or endpoint == "public.media":
-            token = tokens.token(endpoint, values)
-            if endpoint == "public.media" and token != target.token:
-                return None  # a media file changed: its renditions are named anew
-            target = Target(target.key, endpoint, values, token)
-        targets.append(target)
-    return Plan(targets, version, live, previous.states, reused=True)
+    new_tokens = list(previous.tokens)
+    for i, endpoint in enumerate(previous.endpoints):
+        if endpoint not in _RETOKEN:
+            continue
+        values = previous.values[i]
+        if endpoint in OWN_PAGES and (OWN_PAGES[endpoint], values.get("slug")) not in changed:
+            continue
+        new_tokens[i] = tokens.token(endpoint, values)
+        if endpoint == "public.media" and new_tokens[i] != previous.tokens[i]:
+            return None  # a media file changed: its renditions are named anew
+    return Plan(
+        previous.keys,
+        previous.endpoints,
+        previous.values,
+        new_tokens,
+        version,
+        live,
+        previous.states,
+        reused=True,
+    )
 
 
 def _key(endpoint: str, values: dict) -> str:
