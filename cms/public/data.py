@@ -124,6 +124,7 @@ class SiteData:
         }
         self._rendered: dict[tuple[str, str], Rendered] = {}
         self._cache_keys: dict[tuple[str, str], bytes] = {}  # (file, version) -> cache key
+        self._checked: set[tuple[str, str]] = set()  # (kind, slug) found sound by stale_bodies
         self.pictures = Pictures(content, self.live, renditions or scratch_renditions())
         self.used_cache_keys: set[bytes] = set()
         self._index()
@@ -178,9 +179,23 @@ class SiteData:
         return key
 
     def stale_bodies(self) -> list[Entry]:
-        """Return the live entries whose body is not in the render cache (or is outdated)."""
-        return [e for entries in self.live.values() for e in entries.values()
-                if not self._cached(e, self.cache_key(e))]
+        """Return the live entries whose body is not in the render cache (or is outdated).
+
+        The others are taken from the cache on the way: ``check`` need not look at those
+        without broken links again.
+        """
+        stale = []
+        for kind, entries in self.live.items():
+            for slug, entry in entries.items():
+                key = self.cache_key(entry)
+                cached = self._cached(entry, key)
+                if cached is None:
+                    stale.append(entry)
+                elif not cached[1]:
+                    self._rendered[(kind, slug)] = cached[0]
+                    self.used_cache_keys.add(key)
+                    self._checked.add((kind, slug))
+        return stale
 
     @functools.cached_property
     def link_targets(self) -> str:
@@ -246,6 +261,8 @@ class SiteData:
         problems: list[Problem] = []
         for kind, entries in self.live.items():
             for slug, entry in entries.items():
+                if (kind, slug) in self._checked:
+                    continue
                 rendered, found = self._render(entry)
                 self._rendered[(kind, slug)] = rendered
                 if found:
