@@ -57,13 +57,15 @@ def create_app(
     renditions: Renditions | None = None,
     template_cache: Path | None = None,
     remember_urls: bool = False,
+    media_cache: dict | None = None,
 ) -> Flask:
     """Create the public app over a content folder (or already loaded content) at ``now``.
 
     ``render_cache`` keeps rendered Markdown bodies between apps (the builder persists it);
     ``renditions`` is the folder of image renditions (the builder's cache; else a scratch one);
     ``template_cache`` a folder keeping compiled templates for the next process;
-    ``remember_urls`` for an app that lives one build (see ``_Site``).
+    ``remember_urls`` for an app that lives one build (see ``_Site``); ``media_cache`` what
+    was learnt of each media file, kept between apps (see ``Pictures.known``).
     """
     if not isinstance(content, Content):
         content = load(content)
@@ -85,7 +87,7 @@ def create_app(
         app.config.update(config)
     # Theme strings go through gettext ({{ _("...") }}) in the language site.yml names.
     i18n.install(app, folder, content.site.language)
-    data = SiteData(content, now, render_cache, renditions)
+    data = SiteData(content, now, render_cache, renditions, media_cache)
     app.extensions["yizhan"] = data
     # The map pages' stylesheet bundle follows css/map.css (a theme file) as it is edited.
     if not vendor.missing(theme):

@@ -104,6 +104,7 @@ class SiteData:
         now: dt.datetime | None = None,
         render_cache: dict | None = None,
         renditions: Renditions | None = None,
+        media_cache: dict | None = None,
     ):
         self.content = content
         # body digest -> (Rendered, broken links, {reference: what it resolved to},
@@ -125,7 +126,9 @@ class SiteData:
         self._rendered: dict[tuple[str, str], Rendered] = {}
         self._cache_keys: dict[tuple[str, str], bytes] = {}  # (file, version) -> cache key
         self._checked: set[tuple[str, str]] = set()  # (kind, slug) found sound by stale_bodies
-        self.pictures = Pictures(content, self.live, renditions or scratch_renditions())
+        self.pictures = Pictures(
+            content, self.live, renditions or scratch_renditions(), media_cache
+        )
         self.used_cache_keys: set[bytes] = set()
         self._index()
 

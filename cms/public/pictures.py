@@ -8,6 +8,7 @@ sanitiser left it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -45,20 +46,61 @@ class ShareImage:
 class Pictures:
     """The images of one SiteData's live entries, with their renditions made on first use."""
 
-    def __init__(self, content: Content, live: dict[str, dict[str, Entry]], renditions: Renditions):
+    def __init__(
+        self,
+        content: Content,
+        live: dict[str, dict[str, Entry]],
+        renditions: Renditions,
+        known: dict | None = None,
+    ):
         self.content = content
         self.live = live
         self.renditions = renditions
         self._pictures: dict[str, Picture | None] = {}
         self._shares: dict[str, ShareImage] = {}  # cover reference ("" for none) -> share image
         self.used: set[str] = set()  # rendition names handed out, for pruning the cache
+        # Media reference -> (its file's size, mtime and inode, the digest of its bytes, its
+        # renditions or None). The builder keeps it between builds, so a build reads only the
+        # media files that changed: a site's photos can be gigabytes.
+        self.known = known if known is not None else {}
+        self.looked: set[str] = set()  # references looked up here (the rest can be forgotten)
+
+    def _look(self, ref: str) -> tuple[str, Picture | None] | None:
+        """Return the digest of a media file's bytes and its renditions (None if it is not an
+        image), reading the file only if it changed since it was last looked at; None if there
+        is no such file."""
+        path = self.content.media_file(ref)
+        if path is None:
+            return None
+        stat = path.stat()
+        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        hit = self.known.get(ref)
+        if hit is None or hit[0] != stamp:
+            data = path.read_bytes()
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+            hit = self.known[ref] = (stamp, digest, self.renditions.plan(data))
+        self.looked.add(ref)
+        return hit[1], hit[2]
+
+    def file_digest(self, ref: str) -> str:
+        """Return a digest of a media file's bytes ("" if there is no such file)."""
+        looked = self._look(ref)
+        return looked[0] if looked else ""
+
+    def forget_unseen(self) -> None:
+        """Forget the media files no lookup asked for (deleted ones, or no longer used)."""
+        for ref in set(self.known) - self.looked:
+            del self.known[ref]
 
     def picture(self, ref: str) -> Picture | None:
         """Return the renditions of a media reference (``media/2021/a.jpg``); None if unusable."""
         ref = ref.lstrip("/")
         if ref not in self._pictures:
-            data = self._read(ref)
-            found = self.renditions.picture(data) if data else None
+            looked = self._look(ref)
+            found = looked[1] if looked else None
+            if found is not None and not self.renditions.is_cached(found):
+                data = self._read(ref)  # encodes what is missing (the file as it is now)
+                found = self.renditions.picture(data) if data else None
             self._pictures[ref] = found
             if found:
                 self.used.update(found.names)
@@ -72,8 +114,9 @@ class Pictures:
             ref
             for ref in refs
             if ref not in self._pictures
-            and (plan := self.renditions.plan(self._read(ref))) is not None
-            and not self.renditions.is_cached(plan)
+            and (looked := self._look(ref)) is not None
+            and looked[1] is not None
+            and not self.renditions.is_cached(looked[1])
         )
 
     def key(self, ref: str) -> str:
@@ -87,7 +130,7 @@ class Pictures:
         if cover not in self._shares:
             found = self.picture(cover) if cover else None
             if found and found.shareable:
-                thumbnail = self.renditions.share_thumbnail(self._read(cover), found)
+                thumbnail = self.renditions.share_thumbnail(lambda: self._read(cover), found)
                 share = ShareImage(found.largest, thumbnail)
             else:
                 share = ShareImage(*self.renditions.default_share(SHARE_COLOUR))

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ..content import ContentError, Problem, load, write_atomic
 from ..public.app import create_app, site_data
+from ..public.data import SiteData
 from ..render.images import Renditions
 from . import search
 from .cache import BuildCache, code_version
@@ -134,6 +135,7 @@ class Builder:
             renditions=self.images,
             template_cache=self.cache.templates if self.cache.persist else None,
             remember_urls=True,
+            media_cache=self.cache.media,
         )
         data = site_data(app)
         prerender(data, self.jobs)
@@ -169,7 +171,7 @@ class Builder:
             if not indexed:  # the build that made it stopped before its index was done
                 result.index_seconds = self.index(previous, log, result.warnings)
             self.cache.keep_only(data.used_cache_keys)
-            self.images.keep_only(data.pictures.used)
+            _forget_unused_images(self.images, data, planned)
             self._in_background(self.cache.save)
             return result
 
@@ -217,7 +219,7 @@ class Builder:
         result.index_seconds = self.index(release, log, result.warnings)
         self.releases.prune(self.keep)
         self.cache.keep_only(data.used_cache_keys)
-        self.images.keep_only(data.pictures.used)
+        _forget_unused_images(self.images, data, planned)
         paths = sorted(files.values())
 
         def after() -> None:
@@ -297,6 +299,18 @@ def build(
         # again. (A process that goes on must not: cyclic garbage frozen now is never freed.)
         gc.freeze()
     return builder.build(now=now, progress=progress, log=log, full=full)
+
+
+def _forget_unused_images(images: Renditions, data: SiteData, planned: Plan) -> None:
+    """Delete the cached renditions and forget the media files no live page uses.
+
+    Only after a build that listed every address: it asked for every image of the site. A
+    plan brought up to date asked only for those of the pages it rendered, and has the same
+    images as the build before it (a changed image or cover makes a new plan).
+    """
+    if not planned.reused:
+        images.keep_only(data.pictures.used)
+        data.pictures.forget_unseen()
 
 
 def _manifest_path(releases: Releases, release: Path) -> Path:

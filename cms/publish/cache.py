@@ -38,9 +38,10 @@ def code_version() -> str:
 
 
 class BuildCache:
-    """Two dicts the builder hands to the content loader and the renderer; and the plan of
-    the last build (``freeze.Plan``) and the manifest of its release, which a fresh process
-    brings up to date after an edit instead of working them out again.
+    """Three dicts the builder hands to the content loader, the renderer and the site's
+    pictures (what it learnt of each media file); and the plan of the last build
+    (``freeze.Plan``) and the manifest of its release, which a fresh process brings up to date
+    after an edit instead of working them out again.
 
     They are pickled together, so the plan's live entries are the very objects the content
     cache hands back for unchanged files.
@@ -52,6 +53,7 @@ class BuildCache:
         self.persist = persist
         self.content: dict = {}
         self.rendered: dict = {}
+        self.media: dict = {}  # what was learnt of each media file (``Pictures.known``)
         self.plan: Plan | None = None  # the last build's addresses and tokens
         self.manifest: _Manifest | None = None  # the manifest of the release it made live
         if persist:
@@ -64,7 +66,7 @@ class BuildCache:
         gc.disable()
         try:
             with open(self.file, "rb") as handle:
-                version, content, rendered, plan, manifest = pickle.load(handle)  # noqa: S301
+                version, content, rendered, media, plan, manifest = pickle.load(handle)  # noqa: S301
         except (
             OSError,
             EOFError,
@@ -79,7 +81,7 @@ class BuildCache:
             if collecting:
                 gc.enable()
         if version == code_version():
-            self.content, self.rendered = content, rendered
+            self.content, self.rendered, self.media = content, rendered, media
             self.plan, self.manifest = plan, manifest
 
     def keep_only(self, used: set) -> None:
@@ -89,6 +91,8 @@ class BuildCache:
 
     def save(self) -> None:
         if self.persist:
-            state = (code_version(), self.content, self.rendered, self.plan, self.manifest)
+            state = (
+                code_version(), self.content, self.rendered, self.media, self.plan, self.manifest
+            )
             data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
             write_atomic(self.file, data)

@@ -257,8 +257,7 @@ class Tokens:
         return (full(item), self.data.image_keys(item))
 
     def _media(self, values: dict) -> str:
-        path = self.data.content.media_file("media/" + values["ref"])
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest() if path else ""
+        return self.data.pictures.file_digest("media/" + values["ref"])
 
     def _feed(self) -> list:
         return [full(n) for n in self.data.news[: self.data.site.feed_size]]

@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,13 +128,16 @@ class Renditions:
         """Tell whether every rendition of a picture is in the folder."""
         return all(self._cached(name) for name in picture.names)
 
-    def share_thumbnail(self, data: bytes, picture: Picture) -> Rendition:
-        """Return a square JPEG of the picture's middle (WeChat crops share images square)."""
+    def share_thumbnail(self, data: bytes | Callable[[], bytes], picture: Picture) -> Rendition:
+        """Return a square JPEG of the picture's middle (WeChat crops share images square).
+
+        ``data`` is the source image, or a function reading it when the square is not cached.
+        """
         rendition = Rendition(f"{picture.digest}-sq.jpg", SHARE_SIDE, SHARE_SIDE)
         if not self._cached(rendition.name):
             from PIL import Image, ImageOps
 
-            with _decode(data) as image:
+            with _decode(data if isinstance(data, bytes) else data()) as image:
                 flat = Image.new("RGB", image.size, "#ffffff")  # JPEG has no transparency
                 flat.paste(image, mask=image.getchannel("A") if image.mode == "RGBA" else None)
                 square = ImageOps.fit(flat, (SHARE_SIDE, SHARE_SIDE), Image.Resampling.LANCZOS)

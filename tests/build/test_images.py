@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -285,3 +287,55 @@ def test_new_images_are_encoded_on_every_core(tmp_path):
     assert data.unencoded_images() == []
     names = data.rendition_names()  # only the share thumbnails are left to make
     assert renditions.encoded == len(names) == len(list(renditions.folder.iterdir()))
+
+
+_OPENED: list[str] | None = None  # files opened while a test watches (see _record_opens)
+
+
+def _record_opens(event: str, args: tuple) -> None:
+    if _OPENED is not None and event == "open" and isinstance(args[0], (str, os.PathLike)):
+        _OPENED.append(os.fspath(args[0]))
+
+
+sys.addaudithook(_record_opens)  # audit hooks stay for the process: it records only when asked
+
+
+@pytest.mark.parametrize("process", ["warm builder", "fresh process"])
+def test_an_edit_reads_only_the_media_files_that_changed(tmp_path, process):
+    """A site's photos can be gigabytes: a body edit opens none of them, and a replaced photo
+    is the only one read again (and shows with its new renditions)."""
+    global _OPENED
+    content = tmp_path / "content"
+    shutil.copytree(DEMO, content)
+    media, live = (content / "media").resolve(), tmp_path / "site"
+    builder = Builder(content, live, jobs=1)
+    builder.build(now=NOW)
+    builder.wait()  # the cache is saved for a fresh process
+
+    def publish():  # noqa: ANN202
+        global _OPENED
+        nonlocal builder
+        if process == "fresh process":
+            builder = Builder(content, live, jobs=1)
+        _OPENED = []
+        try:
+            result = builder.build(now=NOW)
+            builder.wait()
+        finally:
+            read, _OPENED = sorted({p for p in _OPENED if p.startswith(str(media))}), None
+        return result, read
+
+    news = content / "news" / "care-stations-network-2023.md"
+    with open(news, "a", encoding="utf-8") as handle:
+        handle.write("\n补充一段。\n")
+    result, read = publish()
+    assert result.rendered > 0 and read == []
+    before = page(live, "news/care-stations-network-2023").xpath("//article/picture//img")[0]
+
+    photo = media / "2023" / "care-stations.jpg"
+    photo.write_bytes(jpeg(800, 450, (0, 90, 0)))
+    result, read = publish()
+    assert read == [str(photo)]
+    after = page(live, "news/care-stations-network-2023").xpath("//article/picture//img")[0]
+    assert after.get("width") == "800" and after.get("src") != before.get("src")
+    assert image_at(live, after.get("src")).size == (800, 450)
