@@ -80,14 +80,23 @@ class Server:
 
 
 def ours(corpus: Path, work: Path, runs: int, changes_only: bool = False) -> dict:
+    def command(out: Path) -> list[str]:
+        return [PY, str(ROOT / "build.py"), "build", "-q", "--content", str(corpus),
+                "--output", str(out)]
+
     out = work / "yizhan" / "site"
-    cmd = [PY, str(ROOT / "build.py"), "build", "-q", "--content", str(corpus), "--output",
-           str(out)]
     cold, cold_mem, index_mem, nochange, index = [], [], [], [], []
     if changes_only:  # the edits alone, on the site a previous run built (brought up to date)
-        run(cmd)
-    for _ in range(0 if changes_only else runs):
-        shutil.rmtree(out.parent, ignore_errors=True)
+        run(command(out))
+    else:
+        shutil.rmtree(work / "yizhan", ignore_errors=True)
+    for number in range(0 if changes_only else runs):
+        # Each cold build gets a new folder: the cache that the previous run's detached work
+        # saves after its build has ended must not reach it (that build would not be cold).
+        # The last one is the site the edits below (and a later --changes-only run) work on.
+        last = number == runs - 1
+        out = work / "yizhan" / ("site" if last else f"cold-{number}/site")
+        cmd = command(out)
         result = run(cmd)
         # The search index is built after the site is live; the build reports its time apart.
         found = re.search(r"搜索索引 ([0-9.]+) 秒", result.output)
@@ -96,6 +105,7 @@ def ours(corpus: Path, work: Path, runs: int, changes_only: bool = False) -> dic
         cold_mem.append(result.peak_build_mb)
         index_mem.append(result.peak_index_mb)
         nochange.append(run(cmd).seconds)
+    cmd = command(out)
     files = sum(1 for _ in (out.resolve()).rglob("*") if _.is_file())
     server = Server(out)
     try:
