@@ -261,14 +261,30 @@ class Builder:
         return indexed.seconds
 
     def _in_background(self, work: Callable[[], None]) -> None:
-        """Run what follows a publish (saving caches, the next spare) off the reader's path."""
+        """Run what follows a publish (saving caches, the next spare) off the reader's path.
+
+        The cache is marked as being saved until it is, so a build starting meanwhile (the
+        next command) waits and loads it instead of working everything out again.
+        """
+        if self.cache.persist:
+            self.cache.saving()
+
+        def marked() -> None:
+            try:
+                work()
+            finally:
+                self.cache.saved()  # work that failed before saving
+
         if self.background == "process":
-            detached(work)
+            try:
+                detached(marked)
+            finally:
+                self.cache.saved()  # the detached process holds the mark until it has saved
         elif self.background == "thread":
-            self._after = threading.Thread(target=work, name="yizhan-after-build", daemon=True)
+            self._after = threading.Thread(target=marked, name="yizhan-after-build", daemon=True)
             self._after.start()
         else:
-            work()
+            marked()
 
     def wait(self) -> None:
         """Wait for the work that followed the last build (tests and benchmarks use it)."""

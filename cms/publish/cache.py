@@ -6,10 +6,13 @@ and it is discarded whenever the code or theme changes (``code_version``).
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import gc
 import hashlib
+import os
 import pickle
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +26,8 @@ PACKAGE = Path(__file__).resolve().parents[1]
 # What shapes the built files: the admin and the CLI do not.
 SOURCES = [PACKAGE / name for name in ("content", "render", "maps", "public", "publish")]
 SOURCES.append(PACKAGE.parent / "themes")
+# How long a build waits for the previous build's process to finish saving the cache.
+SAVE_WAIT = 30.0
 
 
 @functools.cache
@@ -56,10 +61,47 @@ class BuildCache:
         self.media: dict = {}  # what was learnt of each media file (``Pictures.known``)
         self.plan: Plan | None = None  # the last build's addresses and tokens
         self.manifest: _Manifest | None = None  # the manifest of the release it made live
+        self._saving: int | None = None  # see saving()
         if persist:
             self._load()
 
+    def saving(self) -> None:
+        """Mark the cache as about to be saved, until ``saved()`` in every process that holds
+        the mark (it is a lock on an open file: a detached child that saves after its parent
+        has exited keeps it). A build starting meanwhile waits for the save, then loads."""
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.file.parent / "saving.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        self._saving = fd
+
+    def saved(self) -> None:
+        """Drop this process's hold of the mark ``saving()`` made (if any)."""
+        fd, self._saving = self._saving, None
+        if fd is not None:
+            os.close(fd)
+
+    def _wait_for_saving(self) -> None:
+        """Wait (up to SAVE_WAIT seconds) while another build is saving the cache: loading
+        it then is faster than working everything out again."""
+        try:
+            fd = os.open(self.file.parent / "saving.lock", os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            deadline = time.monotonic() + SAVE_WAIT
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                    return
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        return
+                    time.sleep(0.01)
+        finally:
+            os.close(fd)  # also releases the shared lock
+
     def _load(self) -> None:
+        self._wait_for_saving()
         # Hundreds of thousands of objects come back at once: the cyclic collector would scan
         # them again and again while they are made (more than half the load time at 10,000).
         collecting = gc.isenabled()
@@ -90,9 +132,17 @@ class BuildCache:
             del self.rendered[key]
 
     def save(self) -> None:
-        if self.persist:
-            state = (
-                code_version(), self.content, self.rendered, self.media, self.plan, self.manifest
-            )
-            data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-            write_atomic(self.file, data)
+        try:
+            if self.persist:
+                state = (
+                    code_version(),
+                    self.content,
+                    self.rendered,
+                    self.media,
+                    self.plan,
+                    self.manifest,
+                )
+                data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+                write_atomic(self.file, data)
+        finally:
+            self.saved()

@@ -15,6 +15,7 @@ import pytest
 
 from cms.content import load
 from cms.publish.build import Builder, BuildError, build
+from cms.publish.cache import BuildCache
 from cms.publish.releases import Releases
 from tests.build.indexed import FOLDER, fragments, outside_index
 from tests.conftest import NOW
@@ -348,6 +349,27 @@ def test_cached_bodies_are_checked_again_when_what_their_links_reach_changes(
         assert Releases(live).current() == release, name
         page = (live / "news/plenary-2026/index.html").read_text(encoding="utf-8")
         assert 'href="/union/media/2025/guide.pdf"' in page and "bantian-care-01" in page, name
+
+
+def test_a_build_right_after_another_waits_for_the_cache_it_is_saving(
+    content_copy, tmp_path, monkeypatch
+):
+    """`build.py build` saves its cache from a detached process after it exits; the next
+    command, started at once, waits for that save and loads the cache instead of working
+    everything out again."""
+    live, saving = tmp_path / "site", BuildCache.save
+
+    def slow_save(cache: BuildCache) -> None:
+        time.sleep(1.0)  # a large site's cache takes a while to write
+        saving(cache)
+
+    monkeypatch.setattr(BuildCache, "save", slow_save)  # inherited by the detached process
+    build(content_copy, live, now=NOW)
+    monkeypatch.setattr(BuildCache, "save", saving)
+    again = Builder(content_copy, live)
+    assert again.cache.plan is not None and again.cache.rendered
+    result = again.build(now=NOW)
+    assert result.rendered == 0 and result.plan_reused
 
 
 def test_a_publish_takes_the_spare_copy_and_leaves_the_live_release_alone(content_copy, tmp_path):
