@@ -191,6 +191,33 @@ def test_a_filter_narrows_the_results_to_one_kind(watched, strict_server):
     )
 
 
+def test_a_query_in_the_address_shows_every_filter_group_even_when_one_list_is_late(
+    watched, strict_server
+):
+    """On a slow network one of Pagefind's filter lists can arrive after the first results; the
+    panel must still offer every group (the UI counts only the lists it has loaded)."""
+    held = []
+
+    def hold_the_first(route) -> None:  # noqa: ANN001
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    watched.context.route("**/*.pf_filter", hold_the_first)
+    watched.goto(strict_server.url + "/search/?q=" + quote("职工"))
+    for _ in range(600):  # Playwright calls (not sleep) let the route handler run
+        if held:
+            break
+        watched.wait_for_timeout(50)
+    assert held, "Pagefind never asked for a filter list"
+    watched.wait_for_timeout(2_000)  # the list is on a slow network meanwhile
+    held[0].continue_()
+    results(watched)  # the panel is drawn with the results, from the same answer
+    groups = watched.locator("summary.pagefind-ui__filter-name").all_inner_texts()
+    assert sorted(groups) == sorted(["类型", "新闻分类"])
+
+
 def test_news_can_be_narrowed_to_a_category(watched, strict_server):
     content = load(DEMO)
     label = content.site.news_categories["rights"].label

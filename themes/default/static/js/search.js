@@ -41,7 +41,33 @@
       header.value = term;
     }
     if (term) {
-      ui.triggerSearch(term);
+      whenFiltersLoaded(box.dataset.bundle, function () {
+        ui.triggerSearch(term);
+      });
+    }
+  }
+
+  /* Pagefind counts only the filters whose lists it has loaded, and the UI loads them all
+     alongside its first search, not before it: a search run at once, from ?q=, could finish
+     first and show a filter panel missing a group (or lose one the reader had just opened
+     when the lists arrive). So load every filter list first, into the same Pagefind instance
+     the UI imports (one module per URL), then search. Without module import, search anyway. */
+  function whenFiltersLoaded(bundle, then) {
+    var done = false;
+    function once() {
+      if (!done) {
+        done = true;
+        then();
+      }
+    }
+    try {
+      import(new URL((bundle || "/pagefind/") + "pagefind.js", window.location.href).href)
+        .then(function (pagefind) {
+          return pagefind.filters();
+        })
+        .then(once, once);
+    } catch (error) {
+      once();
     }
   }
 
