@@ -206,6 +206,7 @@ class EntryView(BaseModelView):
                 title = request.form.get("title") or request.form.get("name") or ""
                 form.slug.data = suggest(title, set(content.entries.get(self.kind, {})))
             if not form.validate():
+                self._check_the_rest(form, None, content)
                 return self._render_form(form, None)
             response = self._submit(form, None, content)
             if response is not None:
@@ -232,6 +233,8 @@ class EntryView(BaseModelView):
                 response = self._submit(form, entry, content)
                 if response is not None:
                     return response
+            else:
+                self._check_the_rest(form, entry, content)
         return self._render_form(form, entry)
 
     def _form(self, content: Content):  # noqa: ANN202
@@ -289,9 +292,10 @@ class EntryView(BaseModelView):
             taken = content.entries.get(self.kind, {})
             if slug in taken or (self.kind == "pages" and slug in RESERVED_PAGE_SLUGS):
                 form.slug.errors.append("这个网址名已被使用，请换一个")
-                return None
-            if self.kind == "news" and slug.isdigit():  # /news/<yyyy>/ is the year list
+            elif self.kind == "news" and slug.isdigit():  # /news/<yyyy>/ is the year list
                 form.slug.errors.append("新闻的网址名不能全是数字（会与年份列表冲突），请加上字母")
+            if form.slug.errors:
+                self._check_the_rest(form, None, content)
                 return None
         status = NEXT_STATUS.get(action, entry.status if entry else "draft")
         fields = writer.fields_of(entry) if entry else {}
@@ -310,15 +314,38 @@ class EntryView(BaseModelView):
             return self._conflict(slug, expected, text)
         except writer.InvalidEntry as exc:
             for problem in exc.problems:
-                name = problem.field.split(".")[0]
-                target = form._fields.get(name) or form._fields.get("body")
-                if name == "location":
-                    target = form.lat
+                target = self._field_of(form, problem) or form.body
                 target.errors = [*target.errors, problem.message]
             return None
         audit(action if entry else "create", f"{self.kind}/{slug}", STATUS_LABELS[status])
         flash(f"{ACTION_LABELS[action]}：{fields.get('title') or fields.get('name')}", "success")
         return redirect(self.get_url(".edit_view", id=slug))
+
+    @staticmethod
+    def _field_of(form, problem):  # noqa: ANN001, ANN205 - a form field or None
+        name = problem.field.split(".")[0]
+        return form.lat if name == "location" else form._fields.get(name)
+
+    def _check_the_rest(self, form, entry: Entry | None, content: Content) -> None:  # noqa: ANN001
+        """The form's own checks failed: run the content checks too, so that one submit names
+        every problem rather than one stage at a time. Only fields with no error yet are told
+        (a refused field would be named twice), and only when every field could be read (a
+        value the form refused must not make a good field look wrong)."""
+        fields = writer.fields_of(entry) if entry else {}
+        try:
+            fields.update(fields_from(form, self.kind, self.tz))
+        except (TypeError, ValueError, AttributeError):
+            return
+        action = request.form.get("action", "save")
+        fields["status"] = NEXT_STATUS.get(action, entry.status if entry else "draft")
+        slug = entry.slug if entry else (form.slug.data or "")
+        if form.slug.errors:
+            slug = "preview"  # any good name: the file is not written
+        text = writer.dump(self.kind, fields, form.body.data or "")
+        for problem in writer.validate(content.root, self.kind, slug, text):
+            target = self._field_of(form, problem)
+            if target is not None and not target.errors and target.name != "slug":
+                target.errors = [*target.errors, problem.message]
 
     def _conflict(self, slug: str, expected: str, mine: str):  # noqa: ANN202
         root = self.content().root
