@@ -95,6 +95,27 @@ def test_editor_writes_previews_publishes_and_reads_it_live(browser, admin_site)
     context.close()
 
 
+
+def test_on_a_phone_the_preview_loads_when_it_is_scrolled_to(browser, admin_site):
+    """Below the form on a phone, the live preview is asked of the server only once it comes
+    into view, and then shows the edits made meanwhile."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _login(page, admin_site)
+    previews = []
+    page.on("request", lambda r: previews.append(r) if "/preview/" in r.url else None)
+    page.goto(admin_site.url + "/admin/news/edit/?id=plenary-2026")
+    page.locator("#title").fill("全会改期通知")
+    page.wait_for_timeout(1_500)  # past the preview's debounce: nothing is asked meanwhile
+    assert previews == []
+    assert page.locator("#live-preview").get_attribute("srcdoc") is None
+    page.locator("#live-preview").scroll_into_view_if_needed()
+    preview = page.frame_locator("#live-preview")
+    expect(preview.locator("h1")).to_have_text("全会改期通知")
+    expect(page.locator("#live-preview")).not_to_have_attribute("aria-busy", "true")
+    assert len(previews) == 1
+    context.close()
+
 def test_station_is_placed_with_the_map_picker(browser, admin_site):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
     page = context.new_page()

@@ -67,13 +67,14 @@ INSPECT = """(allowed) => Array.from(document.querySelectorAll("iframe")).map((f
           errors: win.__errors || [], bad: bad, url: win.location.href};
 })"""
 
-# True once every frame of the harness has loaded and every live preview has been filled.
+# True once every frame of the harness has loaded and no live preview is loading (the admin
+# asks for a preview only while it is in view, and marks it aria-busy until it is filled).
 SETTLED = """() => Array.from(document.querySelectorAll("iframe")).every((frame) => {
   const doc = frame.contentDocument;
   if (!doc) return true;  // gone to another origin: reported as a finding
   if (doc.readyState !== "complete") return false;
   const preview = doc.getElementById("live-preview");
-  return !preview || preview.hasAttribute("srcdoc");
+  return !preview || preview.getAttribute("aria-busy") !== "true";
 })"""
 
 ASSETS = (".js", ".css", ".woff", ".woff2", ".ttf", ".svg", ".png", ".jpg", ".webp", ".gif")

@@ -26,15 +26,33 @@
       }, 300));
     }
 
+    /* The preview is rendered by the server, so it is asked for only while it can be seen
+       (below the form on phones and tablets, it waits until the editor scrolls to it; edits
+       made meanwhile are shown when it comes into view). aria-busy is set while it loads. */
     var frame = $("#live-preview");
+    var inView = !frame || !("IntersectionObserver" in window);
+    var stale = true;
     var refresh = function () {
       if (!frame) return;
+      if (!inView) { stale = true; return; }
+      stale = false;
+      frame.setAttribute("aria-busy", "true");
       post(form.dataset.previewUrl, new FormData(form)).then(function (r) { return r.text(); })
-        .then(function (html) { frame.srcdoc = html; });
+        .then(function (html) { frame.srcdoc = html; })
+        .finally(function () { frame.removeAttribute("aria-busy"); });
     };
     form.addEventListener("input", debounce(refresh, 600));
     form.addEventListener("change", debounce(refresh, 600));
-    refresh();
+    if (inView) {
+      refresh();
+    } else {
+      frame.setAttribute("aria-busy", "true");
+      new IntersectionObserver(function (entries) {
+        inView = entries[entries.length - 1].isIntersecting;
+        if (inView && stale) refresh();
+        else if (!inView && stale) frame.removeAttribute("aria-busy");
+      }, { rootMargin: "200px" }).observe(frame);
+    }
 
     var body = $("#body", form);
     function insertAtCursor(text) {
