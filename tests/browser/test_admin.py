@@ -96,7 +96,7 @@ def test_editor_writes_previews_publishes_and_reads_it_live(browser, admin_site)
 
 
 
-def test_on_a_phone_the_preview_loads_when_it_is_scrolled_to(browser, admin_site):
+def test_the_preview_and_the_map_picker_load_when_they_come_into_view(browser, admin_site):
     """Below the form on a phone, the live preview is asked of the server only once it comes
     into view, and then shows the edits made meanwhile."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
@@ -114,6 +114,20 @@ def test_on_a_phone_the_preview_loads_when_it_is_scrolled_to(browser, admin_site
     expect(preview.locator("h1")).to_have_text("全会改期通知")
     expect(page.locator("#live-preview")).not_to_have_attribute("aria-busy", "true")
     assert len(previews) == 1
+
+    # A station's map picker out of view (a short window, as with a phone's keyboard open)
+    # loads Leaflet and its tiles only when scrolled to.
+    leaflet = []
+    page.on("request", lambda r: leaflet.append(r.url) if "leaflet" in r.url else None)
+    page.set_viewport_size({"width": 390, "height": 300})
+    page.goto(admin_site.url + "/admin/stations/edit/?id=bantian-care-01")
+    page.wait_for_load_state("networkidle")
+    assert leaflet == []
+    expect(page.locator("#map-picker")).not_to_have_class(re.compile("leaflet-container"))
+    page.locator("#map-picker").scroll_into_view_if_needed()
+    expect(page.locator("#map-picker.leaflet-container")).to_be_visible()
+    expect(page.locator("#map-picker .leaflet-marker-icon")).to_have_count(1)
+    assert any(url.endswith(".js") for url in leaflet)
     context.close()
 
 def test_station_is_placed_with_the_map_picker(browser, admin_site):

@@ -246,10 +246,22 @@
       [lat, lng].forEach(function (i) { i.addEventListener("input", function () { if (lat.value && lng.value) place(+lat.value, +lng.value, true); }); });
       el._place = function (la, ln) { set(la, ln); place(la, ln, true); };
     }
-    var css = document.createElement("link"); css.rel = "stylesheet"; css.href = el.dataset.leafletCss; document.head.appendChild(css);
-    var js = document.createElement("script"); js.src = el.dataset.leafletJs; js.onload = start;
-    js.onerror = function () { el.innerHTML = '<p class="map-fallback">地图组件没有加载，请直接填写经纬度或粘贴坐标。</p>'; };
-    document.head.appendChild(js);
+    function load() {
+      var css = document.createElement("link"); css.rel = "stylesheet"; css.href = el.dataset.leafletCss; document.head.appendChild(css);
+      var js = document.createElement("script"); js.src = el.dataset.leafletJs; js.onload = start;
+      js.onerror = function () { el.innerHTML = '<p class="map-fallback">地图组件没有加载，请直接填写经纬度或粘贴坐标。</p>'; };
+      document.head.appendChild(js);
+    }
+    /* The map and its tiles load once the picker is near the screen (on a phone it sits below
+       the first fields); coordinates typed or pasted meanwhile are where it opens. */
+    if ("IntersectionObserver" in window) {
+      var watch = new IntersectionObserver(function (entries) {
+        if (entries[entries.length - 1].isIntersecting) { watch.disconnect(); load(); }
+      }, { rootMargin: "200px" });
+      watch.observe(el);
+    } else {
+      load();
+    }
     var button = $("#paste-convert"), result = $("#paste-result");
     if (button) button.addEventListener("click", function () {
       var text = $("#paste", form).value, crs = $("#paste_crs", form).value;
