@@ -25,6 +25,7 @@ from . import listing
 from .diffs import diff
 from .forms import FORMS, STATUS_LABELS, fields_from, fill, set_choices
 from .preview import render_draft
+from .problems import in_chinese, told
 from .security import AdminForm, audit, current_user, require
 from .slugs import suggest
 
@@ -315,7 +316,7 @@ class EntryView(BaseModelView):
         except writer.InvalidEntry as exc:
             for problem in exc.problems:
                 target = self._field_of(form, problem) or form.body
-                target.errors = [*target.errors, problem.message]
+                target.errors = [*target.errors, in_chinese(problem)]
             return None
         audit(action if entry else "create", f"{self.kind}/{slug}", STATUS_LABELS[status])
         flash(f"{ACTION_LABELS[action]}：{fields.get('title') or fields.get('name')}", "success")
@@ -345,7 +346,7 @@ class EntryView(BaseModelView):
         for problem in writer.validate(content.root, self.kind, slug, text):
             target = self._field_of(form, problem)
             if target is not None and not target.errors and target.name != "slug":
-                target.errors = [*target.errors, problem.message]
+                target.errors = [*target.errors, in_chinese(problem)]
 
     def _conflict(self, slug: str, expected: str, mine: str):  # noqa: ANN202
         root = self.content().root
@@ -458,7 +459,7 @@ class EntryView(BaseModelView):
             return self._conflict(slug, expected or "", text)
         except writer.InvalidEntry as exc:
             flash(
-                "这一版已不符合现在的格式，无法恢复：" + "；".join(p.message for p in exc.problems),
+                "这一版已不符合现在的格式，无法恢复：" + "；".join(map(told, exc.problems)),
                 "danger",
             )
             return redirect(self.get_url(".history_view", id=slug))
@@ -483,7 +484,7 @@ class EntryView(BaseModelView):
                 text.encode(), self.kind, slug, context_for(content.site), "预览"
             )
             if entry is None:
-                items = "".join(f"<li>{escape(p.message)}</li>" for p in problems)
+                items = "".join(f"<li>{escape(told(p))}</li>" for p in problems)
                 return (
                     f'<!doctype html><meta charset="utf-8"><title>预览</title>'
                     f'<div style="font:14px sans-serif;padding:1rem;color:#842029">'
