@@ -53,10 +53,8 @@ _SAYINGS: list[tuple[re.Pattern[str], str]] = [
 def in_chinese(problem: Problem) -> str:
     """Return what to show at the problem's field: its message in Chinese, without the field."""
     message = problem.message
-    for name in (problem.field, problem.field.split(".")[0]):
-        if name and message.startswith(name + " "):
-            message = message[len(name) + 1 :]
-            break
+    if problem.field and message.startswith(problem.field + " "):  # the reader's "field …"
+        message = message[len(problem.field) + 1 :]
     for pattern, saying in _SAYINGS:
         found = pattern.fullmatch(message)
         if found:

@@ -6,6 +6,13 @@
   function $(sel, root) { return (root || document).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
   function debounce(fn, ms) { var t; return function () { clearTimeout(t); t = setTimeout(fn, ms); }; }
+  /* Tell seen(true/false) as el comes within 200 px of the screen or leaves it; where the
+     browser cannot tell, seen(true) at once. Server renders, Leaflet and tiles wait for it. */
+  function watchView(el, seen) {
+    if (!("IntersectionObserver" in window)) { seen(true); return; }
+    new IntersectionObserver(function (entries) { seen(entries[entries.length - 1].isIntersecting); },
+      { rootMargin: "200px" }).observe(el);
+  }
   function post(url, body) {
     return fetch(url, { method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": token, "Accept": "application/json" } });
@@ -30,8 +37,7 @@
        (below the form on phones and tablets, it waits until the editor scrolls to it; edits
        made meanwhile are shown when it comes into view). aria-busy is set while it loads. */
     var frame = $("#live-preview");
-    var inView = !frame || !("IntersectionObserver" in window);
-    var stale = true;
+    var inView = false, stale = true;
     var refresh = function () {
       if (!frame) return;
       if (!inView) { stale = true; return; }
@@ -43,15 +49,13 @@
     };
     form.addEventListener("input", debounce(refresh, 600));
     form.addEventListener("change", debounce(refresh, 600));
-    if (inView) {
-      refresh();
-    } else {
+    if (frame) {
       frame.setAttribute("aria-busy", "true");
-      new IntersectionObserver(function (entries) {
-        inView = entries[entries.length - 1].isIntersecting;
-        if (inView && stale) refresh();
-        else if (!inView && stale) frame.removeAttribute("aria-busy");
-      }, { rootMargin: "200px" }).observe(frame);
+      watchView(frame, function (seen) {
+        inView = seen;
+        if (seen && stale) refresh();
+        else if (!seen && stale) frame.removeAttribute("aria-busy");
+      });
     }
 
     var body = $("#body", form);
@@ -254,14 +258,8 @@
     }
     /* The map and its tiles load once the picker is near the screen (on a phone it sits below
        the first fields); coordinates typed or pasted meanwhile are where it opens. */
-    if ("IntersectionObserver" in window) {
-      var watch = new IntersectionObserver(function (entries) {
-        if (entries[entries.length - 1].isIntersecting) { watch.disconnect(); load(); }
-      }, { rootMargin: "200px" });
-      watch.observe(el);
-    } else {
-      load();
-    }
+    var loading = false;
+    watchView(el, function (seen) { if (seen && !loading) { loading = true; load(); } });
     var button = $("#paste-convert"), result = $("#paste-result");
     if (button) button.addEventListener("click", function () {
       var text = $("#paste", form).value, crs = $("#paste_crs", form).value;

@@ -53,22 +53,16 @@
      when the lists arrive). So load every filter list first, into the same Pagefind instance
      the UI imports (one module per URL), then search. Without module import, search anyway. */
   function whenFiltersLoaded(bundle, then) {
-    var done = false;
-    function once() {
-      if (!done) {
-        done = true;
-        then();
-      }
-    }
+    var loaded;
     try {
-      import(new URL((bundle || "/pagefind/") + "pagefind.js", window.location.href).href)
+      loaded = import(new URL((bundle || "/pagefind/") + "pagefind.js", window.location.href).href)
         .then(function (pagefind) {
           return pagefind.filters();
-        })
-        .then(once, once);
+        });
     } catch (error) {
-      once();
+      loaded = Promise.reject(error);
     }
+    loaded.then(then, then);
   }
 
   if (document.readyState === "loading") {
