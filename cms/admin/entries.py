@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from ..content import Content, Entry, writer
 from ..content.model import ENTRY_CLASSES
 from ..content.reader import context_for, parse_entry
-from ..maps.coords import parse_pasted
+from ..geo.coords import parse_pasted
 from ..maps.tiles import OSM, tiles_for
 from ..public.data import RESERVED_PAGE_SLUGS
 from . import listing

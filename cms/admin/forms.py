@@ -23,7 +23,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 from ..content import Entry, Site
 from ..content.fields import MEDIA_RE, PHONE_RE, SLUG_RE
 from ..content.hours import parse_line
-from ..maps.coords import parse_pasted
+from ..geo.coords import parse_pasted
 from .security import AdminForm
 
 DATETIME = "%Y-%m-%dT%H:%M"

@@ -22,7 +22,7 @@ from ..content.fields import PHONE_RE
 from ..content.hours import parse_line
 from ..content.model import Station, Term
 from ..content.store import Content
-from . import coords
+from ..geo import coords
 
 COLUMNS = ("名称", "类型", "街道", "地址", "经度", "纬度", "坐标系", "开放时间", "电话", "服务设施")
 # Column of each front-matter field the ledger sets: names the column in messages and changes.

@@ -24,7 +24,7 @@ from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 
 from ..content.model import Site, Station
-from .coords import convert
+from ..geo.coords import convert
 from .icons import glyph
 from .tiles import Tiles
 from .vendor import vendor_path

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from .coords import wgs84_to_gcj02
+from ..geo.coords import wgs84_to_gcj02
 
 
 @dataclass(frozen=True)

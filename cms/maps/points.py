@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 
 from ..content.model import Site, Station
-from .coords import convert
+from ..geo.coords import convert
 from .tiles import Tiles
 
 

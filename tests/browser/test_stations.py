@@ -15,7 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from cms.content import load
 from cms.content.hours import open_state, parse_hours
-from cms.maps.distance import haversine_m
+from cms.geo.distance import haversine_m
 from cms.maps.dotmap import Projection
 from cms.public.colours import contrast
 from tests.conftest import DEMO, SHANGHAI

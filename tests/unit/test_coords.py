@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cms.maps.coords import (
+from cms.geo.coords import (
     bd09_to_gcj02,
     bd09_to_wgs84,
     convert,
@@ -15,7 +15,7 @@ from cms.maps.coords import (
     wgs84_to_bd09,
     wgs84_to_gcj02,
 )
-from cms.maps.distance import haversine_m, walking_minutes
+from cms.geo.distance import haversine_m, walking_minutes
 
 # Published pairs, (lat, lng):
 # - AMap web service "坐标转换" documentation example: the GPS point 116.481499,39.990475

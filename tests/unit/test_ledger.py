@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from cms.content import load, writer
-from cms.maps import coords
+from cms.geo import coords
 from cms.maps.ledger import (
     COLUMNS,
     LedgerError,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cms.maps.coords import wgs84_to_gcj02
+from cms.geo.coords import wgs84_to_gcj02
 from cms.maps.navigation import amap_url, baidu_url, navigation_links, tencent_url
 
 NAME = "坂田街道岗头社区工会驿站"

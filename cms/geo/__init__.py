@@ -1,0 +1,1 @@
+"""Pure geography: coordinate systems and distances (no cms imports, no Flask)."""
