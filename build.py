@@ -247,7 +247,7 @@ def import_stations(file: Path, crs: str, dry_run: bool, content_root: Path) -> 
     import getpass
 
     from cms.content import ContentError, load
-    from cms.maps.ledger import LedgerError, apply_import, plan_import, read_ledger
+    from cms.content.ledger import LedgerError, apply_import, plan_import, read_ledger
 
     try:
         content = load(content_root)

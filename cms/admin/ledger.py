@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 
-from ..maps.ledger import LedgerError, apply_import, export_ledger, plan_import, read_ledger
+from ..content.ledger import LedgerError, apply_import, export_ledger, plan_import, read_ledger
 from .security import audit, current_user, require
 from .views import SecureView
 

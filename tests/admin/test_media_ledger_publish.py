@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from cms.maps.ledger import COLUMNS
+from cms.content.ledger import COLUMNS
 
 from ..unit.test_media import GPS_IFD, _gps_jpeg, _png_bomb
 

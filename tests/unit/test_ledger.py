@@ -11,8 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from cms.content import load, writer
-from cms.geo import coords
-from cms.maps.ledger import (
+from cms.content.ledger import (
     COLUMNS,
     LedgerError,
     LedgerRow,
@@ -22,6 +21,7 @@ from cms.maps.ledger import (
     read_ledger,
     slug_from_name,
 )
+from cms.geo import coords
 from tests.conftest import DATA, ROOT
 
 SAMPLES = DATA / "ledger"

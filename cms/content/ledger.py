@@ -1,30 +1,32 @@
-"""The station ledger (台账): read an editor's .xlsx or .csv, plan the import, apply, export.
+"""The station ledger (台账): turn its rows into station entries, in two steps.
 
 An import is two steps so an editor sees every problem before anything is written: ``plan_import``
 checks each row and works out what it would do (create, update, leave alone), ``apply_import``
 writes the plan through ``writer.save`` with compare-and-swap, so an edit made in the back office
 between the two steps is never overwritten. A row matches an existing station by name and street.
+Reading and writing the spreadsheet itself is ``spreadsheet``'s.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypinyin import lazy_pinyin
 
-from ..content import writer
-from ..content.fields import PHONE_RE
-from ..content.hours import parse_line
-from ..content.model import Station, Term
-from ..content.store import Content
 from ..geo import coords
+from . import writer
+from .fields import PHONE_RE
+from .hours import parse_line
+from .model import Station, Term
+from .spreadsheet import COLUMNS, LedgerError, LedgerRow, export_ledger, read_ledger
+from .store import Content
 
-COLUMNS = ("名称", "类型", "街道", "地址", "经度", "纬度", "坐标系", "开放时间", "电话", "服务设施")
+# Reports one problem of a row: the column it is in and what is wrong, for the editor.
+ErrorReport = Callable[[str, str], None]
+
 # Column of each front-matter field the ledger sets: names the column in messages and changes.
 FIELD_COLUMNS = {
     "name": "名称",
@@ -52,30 +54,11 @@ CRS_NAMES = {
     "百度": "bd09",
     "百度地图": "bd09",
 }
-CRS_LABELS = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
 ACTIONS = {"create": "新建", "update": "更新", "unchanged": "无变化", "error": "错误"}
 STATUS_LABELS = {"draft": "草稿", "review": "待审核", "published": "已发布"}
-FORMULA_START = ("=", "+", "-", "@")  # what spreadsheets would run as a formula in a CSV cell
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 20_000  # far more stations than a district has; stops a zip bomb early
 ALL_DAY = {"24小时", "24小时开放", "全天", "全天开放"}  # what editors write for mon-sun 00:00-24:00
 _LIST_SPLIT = re.compile(r"[、,，;；\s]+")
 _HOURS_SPLIT = re.compile(r"[;；\n]+")
-
-
-class LedgerError(ValueError):
-    """The ledger file cannot be read or applied at all; the message is for editors."""
-
-
-@dataclass(frozen=True)
-class LedgerRow:
-    """One data row as text by column name; ``line`` is the row number Excel shows."""
-
-    line: int
-    values: dict[str, str]
-
-    def get(self, column: str) -> str:
-        return self.values.get(column, "")
 
 
 @dataclass
@@ -143,89 +126,6 @@ class ImportResult:
         if self.conflicts:
             text += f"，{len(self.conflicts)} 行因站点已被他人修改而未写入：请重新预览后再导入"
         return text + "。"
-
-
-# --- reading ---------------------------------------------------------------------------------
-
-
-def read_ledger(data: bytes, filename: str) -> list[LedgerRow]:
-    """Read the rows of a ledger file (.xlsx or .csv); raise LedgerError if it is unusable."""
-    suffix = Path(filename).suffix.lower()
-    if len(data) > MAX_BYTES:
-        raise LedgerError(f"文件超过 {MAX_BYTES // (1024 * 1024)} MB")
-    if suffix == ".xlsx":
-        table = _xlsx_rows(data)
-    elif suffix == ".csv":
-        table = _limited(csv.reader(io.StringIO(_decode(data), newline="")))
-    elif suffix == ".xls":
-        raise LedgerError("不支持旧的 .xls 格式：请在 Excel 中另存为 .xlsx 或 .csv 后再导入")
-    else:
-        raise LedgerError(f"{filename}：只能导入 .xlsx 或 .csv 文件")
-    if not table:
-        raise LedgerError("文件是空的：第 1 行应是表头 " + "、".join(COLUMNS))
-    header = [_header(cell) for cell in table[0]]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise LedgerError(
-            f"表头缺少这些列：{'、'.join(missing)}（第 1 行应依次为：{'、'.join(COLUMNS)}）"
-        )
-    where = {c: header.index(c) for c in COLUMNS}
-    rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        values = {c: _cell(cells[i]) if i < len(cells) else "" for c, i in where.items()}
-        if any(values.values()):
-            rows.append(LedgerRow(number, values))
-    return rows
-
-
-def _xlsx_rows(data: bytes) -> list[list[object]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise LedgerError(f"不是有效的 Excel（.xlsx）文件：{exc}") from None
-    try:
-        return _limited(book.active.iter_rows(values_only=True))
-    finally:
-        book.close()
-
-
-def _limited(rows) -> list[list[object]]:  # noqa: ANN001 - any iterable of rows
-    table = []
-    for row in rows:
-        if len(table) > MAX_ROWS:
-            raise LedgerError(f"台账超过 {MAX_ROWS} 行：请分成几个文件导入")
-        table.append(list(row))
-    return table
-
-
-def _decode(data: bytes) -> str:
-    """Decode CSV bytes: UTF-8 with or without BOM, else GB18030 (Excel's default in China)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise LedgerError("无法识别文件编码：请另存为 UTF-8 或 GB18030 编码的 CSV") from None
-
-
-def _header(cell: object) -> str:
-    return _cell(cell).replace(" ", "").replace("*", "")
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    text = str(value).replace("\u3000", " ").strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
-        text = text[1:]  # written by export_ledger so spreadsheets show text, not a formula
-    return text
 
 
 # --- planning --------------------------------------------------------------------------------
@@ -334,7 +234,7 @@ def _plan_row(
     return RowPlan(row.line, name, "update", slug, changes=changes, text=text, expected=expected)
 
 
-def _term(terms: dict[str, Term], text: str, column: str, what: str, error) -> str:  # noqa: ANN001
+def _term(terms: dict[str, Term], text: str, column: str, what: str, error: ErrorReport) -> str:
     """Return the vocabulary key of a label or key (街道 may drop its 街道 suffix)."""
     if not text:
         error(column, "不能为空")
@@ -349,7 +249,7 @@ def _term(terms: dict[str, Term], text: str, column: str, what: str, error) -> s
     return ""
 
 
-def _location(row: LedgerRow, default_crs: str, error) -> dict | None:  # noqa: ANN001
+def _location(row: LedgerRow, default_crs: str, error: ErrorReport) -> dict | None:
     """Return the row's WGS-84 {lat, lng}, converted from its 坐标系 (or the default)."""
     crs_text = row.get("坐标系")
     crs = normalize_crs(crs_text) if crs_text else default_crs
@@ -375,7 +275,7 @@ def _location(row: LedgerRow, default_crs: str, error) -> dict | None:  # noqa: 
     return {"lat": lat, "lng": lng}
 
 
-def _hours(text: str, error) -> list[str]:  # noqa: ANN001
+def _hours(text: str, error: ErrorReport) -> list[str]:
     lines = [" ".join(part.split()) for part in _HOURS_SPLIT.split(text) if part.strip()]
     lines = ["mon-sun 00:00-24:00" if line in ALL_DAY else line for line in lines]
     if not lines:
@@ -391,7 +291,7 @@ def _hours(text: str, error) -> list[str]:  # noqa: ANN001
     return lines
 
 
-def _amenities(terms: dict[str, Term], text: str, error) -> list[str]:  # noqa: ANN001
+def _amenities(terms: dict[str, Term], text: str, error: ErrorReport) -> list[str]:
     keys = []
     for item in _LIST_SPLIT.split(text):
         if not item:
@@ -405,7 +305,7 @@ def _amenities(terms: dict[str, Term], text: str, error) -> list[str]:  # noqa: 
     return keys
 
 
-# --- applying and exporting ------------------------------------------------------------------
+# --- applying ------------------------------------------------------------------------------
 
 
 def apply_import(content_root: Path, plan: ImportPlan, author: str) -> ImportResult:
@@ -427,78 +327,6 @@ def apply_import(content_root: Path, plan: ImportPlan, author: str) -> ImportRes
             continue
         (result.created if row.action == "create" else result.updated).append(row.slug)
     return result
-
-
-def export_ledger(content: Content, fmt: str) -> bytes:
-    """Return every station (any status) as a ledger file (``xlsx`` or ``csv``) in WGS-84."""
-    site = content.site
-    order = {key: i for i, key in enumerate(site.streets)}
-    stations = sorted(
-        content.entries.get("stations", {}).values(),
-        key=lambda s: (order.get(s.street, len(order)), s.name, s.slug),
-    )
-    rows = []
-    for s in stations:
-        label = site.station_types.get(s.type)
-        street = site.streets.get(s.street)
-        rows.append(
-            [
-                s.name,
-                label.label if label else s.type,
-                street.label if street else s.street,
-                s.address,
-                s.location.lng,
-                s.location.lat,
-                CRS_LABELS["wgs84"],
-                "; ".join(s.hours),
-                s.phone,
-                "、".join(
-                    site.amenities[a].label if a in site.amenities else a for a in s.amenities
-                ),
-            ]
-        )
-    if fmt == "csv":
-        return _csv(rows)
-    if fmt == "xlsx":
-        return _xlsx(rows)
-    raise ValueError(f"unknown ledger format {fmt!r} (xlsx or csv)")
-
-
-def _csv(rows: list[list]) -> bytes:
-    out = io.StringIO(newline="")
-    table = csv.writer(out, lineterminator="\r\n")
-    table.writerow(COLUMNS)
-    for row in rows:
-        table.writerow(
-            [
-                repr(v) if isinstance(v, float) else "'" + v if v.startswith(FORMULA_START) else v
-                for v in row
-            ]
-        )
-    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")  # the BOM tells Excel it is UTF-8
-
-
-def _xlsx(rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "服务阵地台账"
-    sheet.append(list(COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":  # a name starting with "=" is text, never a formula
-                cell.data_type = "s"
-    for letter, width in zip("ABCDEFGHIJ", (28, 12, 12, 40, 12, 12, 9, 36, 16, 36), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 __all__ = [
