@@ -10,13 +10,13 @@ from urllib.parse import urlsplit
 from flask import current_app, url_for
 
 from ..content.model import Station
-from ..maps.chart import Bar, bar_chart
 from ..maps.dotmap import dot_map
 from ..maps.icons import glyph
 from ..maps.navigation import NavLink, navigation_links
 from ..maps.points import compact_stations
-from ..maps.qr import qr_svg
 from ..maps.tiles import Tiles, tiles_for
+from ..render.chart import Bar, bar_chart
+from ..render.qr import qr_svg
 from .data import SiteData
 from .i18n import gettext as _
 from .numbers import wording

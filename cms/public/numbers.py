@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..content import Term
-from ..maps.chart import Bar, Wording, bar_chart, progress_chart
+from ..render.chart import Bar, Wording, bar_chart, progress_chart
 from .data import SiteData
 from .i18n import gettext as _
 

@@ -17,9 +17,9 @@ from flask import Flask, current_app, request, url_for
 from markupsafe import Markup, escape
 
 from ..content import Content, Entry
-from ..maps.qr import qr_svg
 from ..render import LinkError
 from ..render.images import Picture, Rendition, Renditions
+from ..render.qr import qr_svg
 from .links import make_resolver
 
 # The widths an image is shown at, for the browser to choose a rendition before layout: the

@@ -12,12 +12,12 @@ import lxml.html
 import pytest
 
 from cms.content import load
-from cms.maps.qr import qr_svg
 from cms.maps.vendor import BUNDLE, BUNDLED, FILES
 from cms.public.app import THEMES, create_app, site_data
 from cms.public.assets import fingerprinted
 from cms.public.maps import StationMaps
 from cms.publish.build import build
+from cms.render.qr import qr_svg
 from tests.conftest import DATA, DEMO, NOW
 
 EXTERNAL = re.compile(r"^(https?:)?//", re.I)
