@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from ..content import Entry
-from . import api, calendar, catalog, colours, feeds, maps
+from . import api, calendar, catalog, colours, feeds, stationmaps
 from . import sitemap as sitemap_mod
 from .data import SiteData
 from .i18n import gettext
@@ -106,7 +106,7 @@ def api_stations():
 @bp.route("/stations/map-data.json")
 def stations_map_data():
     """The map pages' compact station data (see cms/maps/points.py); not a versioned API."""
-    return _send(maps.current().compact(), "application/json")
+    return _send(stationmaps.current().compact(), "application/json")
 
 
 @bp.route("/api/v1/schema/<name>.schema.json")

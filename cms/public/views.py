@@ -10,8 +10,8 @@ from ..content import resolve_inside
 from . import numbers as work_numbers
 from .data import SiteData, paginate
 from .i18n import gettext as _
-from .maps import StationMaps
-from .maps import current as maps_of_app
+from .stationmaps import StationMaps
+from .stationmaps import current as maps_of_app
 
 bp = Blueprint("public", __name__)
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # What shapes the built files: the admin and the CLI do not.
-SOURCES = [PACKAGE / name for name in ("content", "render", "maps", "public", "publish")]
+SOURCES = [PACKAGE / name for name in ("geo", "content", "render", "maps", "public", "publish")]
 SOURCES.append(PACKAGE.parent / "themes")
 # How long a build waits for the previous build's process to finish saving the cache.
 SAVE_WAIT = 30.0

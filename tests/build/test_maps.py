@@ -15,7 +15,7 @@ from cms.content import load
 from cms.maps.vendor import BUNDLE, BUNDLED, FILES
 from cms.public.app import THEMES, create_app, site_data
 from cms.public.assets import fingerprinted
-from cms.public.maps import StationMaps
+from cms.public.stationmaps import StationMaps
 from cms.publish.build import build
 from cms.render.qr import qr_svg
 from tests.conftest import DATA, DEMO, NOW
@@ -102,7 +102,7 @@ def test_map_pages_have_one_stylesheet_for_the_map(demo_site):
         assert (bundle.parent / ref).is_file(), ref
     # Every map view's stylesheets are in it.
     from cms.public.app import create_app
-    from cms.public.maps import current
+    from cms.public.stationmaps import current
 
     app = create_app(DEMO, now=NOW)
     with app.test_request_context():

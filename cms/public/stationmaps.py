@@ -81,8 +81,9 @@ class StationMaps:
         """Return one station's small map (its page and its map.js share it)."""
         from ..maps.mapview import station_map
 
-        return self._once(f"station:{station.slug}",
-                          lambda: station_map(self.site, self.tiles, station))
+        return self._once(
+            f"station:{station.slug}", lambda: station_map(self.site, self.tiles, station)
+        )
 
     def finder_script(self, view: MapView | None, static: str | Path) -> str:
         """Return a finder page's one script: the folium map's statements, then the finder's code.
