@@ -9,8 +9,10 @@ browser, never one folium Marker per station.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
@@ -34,10 +36,14 @@ from .vendor import vendor_path
 # station's name, given as the marker's title) would be run as a template: "{{ 7*7 }}" showed as
 # 49, and worse could run code on the building machine. While our maps render, those wrappers
 # keep their text as it is; each one was also a template compile (a third of a station map's
-# time). Templates written with syntax on purpose (the library's own classes) are compiled at
-# import, before this, and folium elements that build templates while rendering (Vega) are not
+# time). Templates written with syntax on purpose (the library's own classes) are compiled when
+# folium is imported, and folium elements that build templates while rendering (Vega) are not
 # used here.
 _VERBATIM = contextvars.ContextVar("folium_output_verbatim", default=False)
+# One map renders at a time per process, so the name branca looks up is swapped and restored in
+# order even when threads render at once (the admin's preview); other threads' elements still
+# get real templates while it is swapped, as _VERBATIM is set for the rendering context only.
+_SWAP = threading.Lock()
 
 
 class _Verbatim:
@@ -56,7 +62,23 @@ def _template(source: str) -> jinja2.Template | _Verbatim:
     return _Verbatim(source) if _VERBATIM.get() else jinja2.Template(source)
 
 
-branca.element.Template = _template
+@contextlib.contextmanager
+def verbatim_output() -> Iterator[None]:
+    """Keep the text of the Elements branca makes from rendered output, for this block only.
+
+    ``branca.element.Template`` is what ``Element.__init__`` compiles its text with; it is
+    ours only while the block runs and is branca's own again afterwards, so importing this
+    module or using folium elsewhere in the process changes nothing.
+    """
+    with _SWAP:
+        original = branca.element.Template
+        branca.element.Template = _template
+        verbatim = _VERBATIM.set(True)
+        try:
+            yield
+        finally:
+            _VERBATIM.reset(verbatim)
+            branca.element.Template = original
 
 
 @dataclass(frozen=True)
@@ -215,12 +237,9 @@ def _render(m: folium.Map) -> MapView:
                     path = vendor_path(resource)
                     if path and path not in found:
                         found.append(path)
-    verbatim = _VERBATIM.set(True)
-    try:
+    with verbatim_output():
         figure.render()
         rendered = figure.script.render()
-    finally:
-        _VERBATIM.reset(verbatim)
     script = "\n".join(line.strip() for line in rendered.splitlines() if line.strip())
     html = f'<div class="folium-map" id="{m.get_name()}"></div>'
     return MapView(m.get_name(), html, script + "\n", tuple(js), tuple(css))
