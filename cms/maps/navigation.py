@@ -40,10 +40,15 @@ def amap_url(name: str, lat: float, lng: float, src: str, native: bool = False) 
 
 
 def baidu_url(name: str, lat: float, lng: float, src: str) -> str:
-    """Return Baidu's web direction URI to a WGS-84 point (latitude first)."""
+    """Return Baidu's web direction URI to a WGS-84 point (latitude first).
+
+    The ``|`` between the point and its name is sent as ``%7C``: a bare ``|`` is not allowed in
+    a URL's query (HTML validators reject the link), and Baidu decodes the query before reading
+    ``latlng:…|name:…``, so the destination it sees is the same.
+    """
     return (
         f"https://api.map.baidu.com/direction?origin={_q('我的位置')}"
-        f"&destination=latlng:{_num(lat)},{_num(lng)}|name:{_q(name)}"
+        f"&destination=latlng:{_num(lat)},{_num(lng)}%7Cname:{_q(name)}"
         f"&mode=walking&coord_type=wgs84&output=html&src={_q(src)}"
     )
 

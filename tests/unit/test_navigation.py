@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from cms.geo.coords import wgs84_to_gcj02
 from cms.maps.navigation import amap_url, baidu_url, navigation_links, tencent_url
 
@@ -28,9 +30,25 @@ def test_amap_app_variant_only_changes_callnative():
 def test_baidu_is_latitude_first_with_wgs84_coord_type():
     assert baidu_url(NAME, LAT, LNG, "gonghui.example.org") == (
         "https://api.map.baidu.com/direction?origin=%E6%88%91%E7%9A%84%E4%BD%8D%E7%BD%AE"
-        f"&destination=latlng:22.63762,114.04935|name:{Q_NAME}"
+        f"&destination=latlng:22.63762,114.04935%7Cname:{Q_NAME}"
         "&mode=walking&coord_type=wgs84&output=html&src=gonghui.example.org"
     )
+
+
+def test_baidu_link_is_valid_in_html_and_decodes_to_the_station():
+    href = baidu_url(NAME, LAT, LNG, "gonghui.example.org")
+    parts = urlsplit(href)
+    # "|" may not stand bare in a URL's query (the HTML checker rejects the link): it is %7C.
+    assert "|" not in href and "latlng:22.63762,114.04935%7Cname:" in parts.query
+    query = parse_qs(parts.query, strict_parsing=True)
+    assert all(len(values) == 1 for values in query.values())
+    # What Baidu reads once the query is decoded: latitude first, then the station's name.
+    point, name = query["destination"][0].split("|")
+    assert point == f"latlng:{LAT},{LNG}"
+    assert name == f"name:{NAME}"
+    assert query["coord_type"] == ["wgs84"]
+    assert query["mode"] == ["walking"] and query["origin"] == ["我的位置"]
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://api.map.baidu.com/direction"
 
 
 def test_tencent_gets_gcj02():
