@@ -19,8 +19,6 @@ from .index import ContentIndex
 from .security import SESSION_HOURS
 from .translations import compile_catalogues
 
-HERE = Path(__file__).resolve().parent
-
 
 def _secret_key(instance: Path) -> str:
     """Read the instance's secret key, creating it (owner-only) on first run.

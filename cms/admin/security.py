@@ -8,8 +8,6 @@ hand-written form or a JSON endpoint cannot slip through, and a missing token is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
@@ -70,18 +68,6 @@ def require(role: str) -> None:
     user = current_user()
     if user is None or not user.can(role):
         abort(403)
-
-
-def requires(role: str) -> Callable:
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            require(role)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 def safe_next(target: str | None) -> str:

@@ -85,7 +85,6 @@ def verbatim_output() -> Iterator[None]:
 class MapView:
     """A rendered map: its container markup, its script and the vendored files it needs."""
 
-    var: str  # global JavaScript variable holding the L.map
     html: str
     script: str
     js: tuple[str, ...]
@@ -242,4 +241,4 @@ def _render(m: folium.Map) -> MapView:
         rendered = figure.script.render()
     script = "\n".join(line.strip() for line in rendered.splitlines() if line.strip())
     html = f'<div class="folium-map" id="{m.get_name()}"></div>'
-    return MapView(m.get_name(), html, script + "\n", tuple(js), tuple(css))
+    return MapView(html, script + "\n", tuple(js), tuple(css))

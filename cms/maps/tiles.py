@@ -46,7 +46,6 @@ def _amap(gettext: Callable[[str], str]) -> Tiles:
 
 
 OSM = _osm(_same)
-AMAP = _amap(_same)
 _TIANDITU = (
     "https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
     "&LAYER=%s&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"

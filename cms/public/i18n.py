@@ -38,11 +38,6 @@ def site_locale(language: str) -> Locale:
     return Locale.parse(language.replace("-", "_"))
 
 
-def locale_name(language: str) -> str:
-    """Return the Babel locale name of a site.yml language tag: zh-CN → zh_CN, en → en."""
-    return str(site_locale(language))
-
-
 def catalogue_path(theme: Path, language: str) -> Path | None:
     """Return the .po file for a language (exact locale first, then the bare language)."""
     locale = site_locale(language)

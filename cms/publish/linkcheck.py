@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import posixpath
-from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -18,19 +16,6 @@ ATTRIBUTES = (
     ("source", "src"),
     ("iframe", "src"),
 )
-
-
-def check_release(
-    root: Path, prefix: str = "", pages: Iterable[Path] | None = None, files: set[str] | None = None
-) -> list[str]:
-    """Return "page: broken link" messages for internal links that resolve to no file."""
-    root = Path(root)
-    listed = _files(root) if files is None else {"/" + f for f in files}
-    found: dict[str, str] = {}
-    for page in pages if pages is not None else sorted(root.rglob("*.html")):
-        for target, ref in links_in(root, page, prefix).items():
-            found.setdefault(target, f"/{page.relative_to(root).as_posix()}: broken link {ref}")
-    return missing(found, listed)
 
 
 def missing(found: dict[str, str], files: set[str]) -> list[str]:
@@ -72,16 +57,6 @@ def _target(ref: str, base: str, prefix: str) -> str | None:
     if prefix and path.startswith(prefix + "/"):
         path = path[len(prefix) :]
     return unquote(path)
-
-
-def _files(root: Path) -> set[str]:
-    """Return every file under ``root`` as a site path ("/news/x/index.html")."""
-    found = set()
-    for folder, _, names in os.walk(root):
-        base = "/" + os.path.relpath(folder, root).replace(os.sep, "/").removeprefix(".")
-        base = base.rstrip("/") + "/"
-        found.update(base + name for name in names)
-    return found
 
 
 def _exists(files: set[str], path: str) -> bool:
