@@ -11,7 +11,7 @@ from jinja2 import FileSystemBytecodeCache
 
 from ..content import Content, load
 from ..maps import vendor
-from ..render.images import Renditions
+from ..render.caches import Caches
 from . import assets, exports, filters, i18n, pictures, views
 from .data import SiteData
 
@@ -53,22 +53,15 @@ def create_app(
     now: dt.datetime | None = None,
     theme: str = "default",
     config: dict | None = None,
-    render_cache: dict | None = None,
-    renditions: Renditions | None = None,
-    template_cache: Path | None = None,
-    remember_urls: bool = False,
-    media_cache: dict | None = None,
+    caches: Caches | None = None,
 ) -> Flask:
     """Create the public app over a content folder (or already loaded content) at ``now``.
 
-    ``render_cache`` keeps rendered Markdown bodies between apps (the builder persists it);
-    ``renditions`` is the folder of image renditions (the builder's cache; else a scratch one);
-    ``template_cache`` a folder keeping compiled templates for the next process;
-    ``remember_urls`` for an app that lives one build (see ``_Site``); ``media_cache`` what
-    was learnt of each media file, kept between apps (see ``Pictures.known``).
+    ``caches`` is what a builder keeps between the apps it makes (``cms.render.caches``).
     """
     if not isinstance(content, Content):
         content = load(content)
+    caches = caches if caches is not None else Caches()
     folder = THEMES / theme
     app = _Site(
         __name__,
@@ -76,23 +69,25 @@ def create_app(
         static_url_path="/static",
         template_folder=str(folder / "templates"),
     )
-    if template_cache is not None:
+    if caches.templates is not None:
         # Jinja checks each template's source against what it compiled, so this is safe to keep.
-        template_cache.mkdir(parents=True, exist_ok=True)
-        cache = FileSystemBytecodeCache(str(template_cache))
-        app.jinja_options = {**app.jinja_options, "bytecode_cache": cache}
-    app.remember_urls, app._urls = remember_urls, {}
+        caches.templates.mkdir(parents=True, exist_ok=True)
+        bytecode = FileSystemBytecodeCache(str(caches.templates))
+        app.jinja_options = {**app.jinja_options, "bytecode_cache": bytecode}
+    app.remember_urls, app._urls = caches.remember_urls, {}
     app.config.update(JSON_AS_ASCII=False)
     if config:
         app.config.update(config)
     # Theme strings go through gettext ({{ _("...") }}) in the language site.yml names.
     i18n.install(app, folder, content.site.language)
-    data = SiteData(content, now, render_cache, renditions, media_cache)
+    data = SiteData(content, now, caches)
     app.extensions["yizhan"] = data
-    # The map pages' stylesheet bundle follows css/map.css (a theme file) as it is edited.
-    if not vendor.missing(theme):
-        vendor.write_bundle(folder / "static")
-    assets.init_app(app)  # /static/ CSS and JS under content-hashed names
+    # The map pages' stylesheet bundle is made from the theme's files as they are now, in
+    # memory: a build never writes into the theme.
+    compiled = (
+        {} if vendor.missing(theme) else {vendor.BUNDLE: vendor.bundle_css(folder / "static")}
+    )
+    assets.init_app(app, compiled)  # /static/ CSS and JS under content-hashed names
     filters.register(app)
     pictures.register(app)
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import mimetypes
 import re
 from pathlib import Path
 
-from flask import Flask, abort
+from flask import Flask, Response, abort
 
 RENAMED = (".css", ".js")
 DIGITS = 12
@@ -25,8 +26,16 @@ def _digest(path: str, mtime_ns: int, size: int) -> str:
     return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()[:DIGITS]
 
 
-def fingerprinted(folder: Path, name: str) -> str:
-    """Return the address of static file ``name``: with its content hash when it is CSS or JS."""
+def fingerprinted(folder: Path, name: str, compiled: dict[str, bytes] | None = None) -> str:
+    """Return the address of static file ``name``: with its content hash when it is CSS or JS.
+
+    ``compiled`` holds files made from the theme's in memory (name -> bytes), which win over
+    a file of the same name in ``folder``.
+    """
+    if compiled and name in compiled:
+        digest = hashlib.blake2b(compiled[name], digest_size=16).hexdigest()[:DIGITS]
+        stem, dot, suffix = name.rpartition(".")
+        return f"{stem}.{digest}{dot}{suffix}"
     path = folder / name
     if not name.endswith(RENAMED) or not path.is_file():
         return name
@@ -36,28 +45,44 @@ def fingerprinted(folder: Path, name: str) -> str:
     return f"{stem}.{digest}{dot}{suffix}"
 
 
-def original(folder: Path, name: str) -> str | None:
+def original(folder: Path, name: str, compiled: dict[str, bytes] | None = None) -> str | None:
     """Return the file a fingerprinted address names, or None when its hash is not current."""
     match = HASHED.match(name)
     if not match:
         return name
     plain = match["stem"] + match["suffix"]
-    return plain if fingerprinted(folder, plain) == name else None
+    return plain if fingerprinted(folder, plain, compiled) == name else None
 
 
-def init_app(app: Flask) -> None:
-    """Make ``url_for('static', ...)`` give fingerprinted names and serve them."""
+def static_files(app: Flask) -> dict[str, bytes | Path]:
+    """Return every static file the app serves by name: the theme's and the compiled ones."""
     folder = Path(app.static_folder or "")
+    found: dict[str, bytes | Path] = {}
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            found[path.relative_to(folder).as_posix()] = path
+    found.update(app.extensions["yizhan.compiled"])
+    return dict(sorted(found.items()))
+
+
+def init_app(app: Flask, compiled: dict[str, bytes]) -> None:
+    """Make ``url_for('static', ...)`` give fingerprinted names and serve them, ``compiled``
+    (name -> bytes, made in memory from the theme's files) among them."""
+    folder = Path(app.static_folder or "")
+    app.extensions["yizhan.compiled"] = compiled
 
     @app.url_defaults
     def fingerprint(endpoint: str, values: dict) -> None:
         if endpoint == "static" and "filename" in values:
-            values["filename"] = fingerprinted(folder, values["filename"])
+            values["filename"] = fingerprinted(folder, values["filename"], compiled)
 
-    def static(filename: str):  # noqa: ANN202 - a Flask view
-        name = original(folder, filename)
+    def static(filename: str) -> Response:
+        name = original(folder, filename, compiled)
         if name is None:
             abort(404)
+        if name in compiled:
+            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            return Response(compiled[name], content_type=f"{kind}; charset=utf-8")
         return app.send_static_file(name)
 
     app.view_functions["static"] = static

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from ..content import Activity, Content, Entry, News, Page, Problem, Station
 from ..render import LinkError, Rendered, render_markdown
-from ..render.images import Renditions, scratch_renditions
+from ..render.caches import CachedBody, Caches
+from ..render.images import scratch_renditions
 from .links import make_resolver
 from .pictures import Pictures
 
@@ -99,17 +100,11 @@ class SiteData:
     """The live view of a content folder at one moment, with indexes the routes need."""
 
     def __init__(
-        self,
-        content: Content,
-        now: dt.datetime | None = None,
-        render_cache: dict | None = None,
-        renditions: Renditions | None = None,
-        media_cache: dict | None = None,
+        self, content: Content, now: dt.datetime | None = None, caches: Caches | None = None
     ):
         self.content = content
-        # body digest -> (Rendered, broken links, {reference: what it resolved to},
-        #                 the link_targets they were last checked against)
-        self.render_cache = render_cache if render_cache is not None else {}
+        self.caches = caches = caches if caches is not None else Caches()
+        self.bodies = caches.bodies
         self.site = content.site
         self.tz = ZoneInfo(self.site.timezone)
         self.now = (now or dt.datetime.now(self.tz)).astimezone(self.tz)
@@ -127,9 +122,12 @@ class SiteData:
         self._cache_keys: dict[tuple[str, str], bytes] = {}  # (file, version) -> cache key
         self._checked: set[tuple[str, str]] = set()  # (kind, slug) found sound by stale_bodies
         self.pictures = Pictures(
-            content, self.live, renditions or scratch_renditions(), media_cache
+            content, self.live, caches.renditions or scratch_renditions(), caches.media
         )
-        self.used_cache_keys: set[bytes] = set()
+        self.used_cache_keys: set[bytes] = set()  # bodies this build used
+        self.used_related_keys: set[bytes] = set()
+        self._related: dict[tuple[int, int], dict[str, list[str]]] = {}
+        self._tag_ranks: dict[str, list[int]] = {}
         self._index()
 
     def _index(self) -> None:
@@ -194,8 +192,8 @@ class SiteData:
                 cached = self._cached(entry, key)
                 if cached is None:
                     stale.append(entry)
-                elif not cached[1]:
-                    self._rendered[(kind, slug)] = cached[0]
+                elif not cached.broken:
+                    self._rendered[(kind, slug)] = cached.rendered
                     self.used_cache_keys.add(key)
                     self._checked.add((kind, slug))
         return stale
@@ -215,24 +213,33 @@ class SiteData:
             digest.update("\0".join([folder, *names, "\n"]).encode())
         return digest.hexdigest()
 
-    def _cached(self, entry: Entry, key: bytes) -> tuple | None:
-        cached = self.render_cache.get(key)
+    def cached_body(self, entry: Entry) -> CachedBody | None:
+        """Return the entry's body from the cache when its links still resolve as they did."""
+        return self._cached(entry, self.cache_key(entry))
+
+    def _cached(self, entry: Entry, key: bytes) -> CachedBody | None:
+        cached = self.bodies.get(key)
         if cached is None:
             return None
-        if cached[3] == self.link_targets:
+        if cached.checked_against == self.link_targets:
             return cached
         # A cached body is reused only if every link still resolves to the same place.
         resolve = make_resolver(self.content, self.live, entry.source)
-        if not all(_outcome(resolve, ref) == out for ref, out in cached[2].items()):
+        if not all(_outcome(resolve, ref) == out for ref, out in cached.outcomes.items()):
             return None
-        cached = self.render_cache[key] = (*cached[:3], self.link_targets)
+        cached.checked_against = self.link_targets
         return cached
+
+    def render_body(self, entry: Entry) -> CachedBody:
+        """Render an entry's body into the body cache (or find it there) and return it."""
+        self._render(entry)
+        return self.bodies.get(self.cache_key(entry))  # type: ignore[return-value]
 
     def _render(self, entry: Entry) -> tuple[Rendered, list[Problem]]:
         key = self.cache_key(entry)
         cached = self._cached(entry, key)
         if cached is not None:
-            rendered, broken = cached[0], cached[1]
+            rendered, broken = cached.rendered, cached.broken
         else:
             # Bodies link to site paths without the base path; templates add the request's root.
             resolve = make_resolver(self.content, self.live, entry.source)
@@ -243,7 +250,7 @@ class SiteData:
                 return resolve(ref)
 
             rendered, broken = render_markdown(entry.body, recording)
-            self.render_cache[key] = (rendered, broken, outcomes, self.link_targets)
+            self.bodies.put(key, CachedBody(rendered, broken, outcomes, self.link_targets))
         self.used_cache_keys.add(key)
         if not broken:
             return rendered, []
@@ -315,24 +322,24 @@ class SiteData:
         return [self.news[rank] for rank in best]
 
     def _related_memo(self, limit: int, window: int) -> dict[str, list[str]]:
-        """Return the related-news answers for this list of news, kept in the render cache.
+        """Return the related-news answers for this list of news, kept in the caches.
 
         They depend only on the order of the news and their tags, so an edit to a body or a
         title reuses every answer of the previous build instead of weighing 10,000 articles.
         """
-        memos = self.__dict__.setdefault("_related", {})
+        memos = self._related
         if (limit, window) not in memos:
             digest = hashlib.blake2b(f"related\0{limit}\0{window}".encode(), digest_size=16)
             for news in self.news:
                 digest.update("\0".join((news.slug, *news.tags, "\n")).encode())
             key = digest.digest()
-            memos[(limit, window)] = self.render_cache.setdefault(key, {})
-            self.used_cache_keys.add(key)
+            memos[(limit, window)] = self.caches.related.setdefault(key, {})
+            self.used_related_keys.add(key)
         return memos[(limit, window)]
 
     def _tag_positions(self, tag: str) -> list[int]:
         """Positions in the news list of the news under ``tag`` (ascending)."""
-        cache = self.__dict__.setdefault("_tag_ranks", {})
+        cache = self._tag_ranks
         if tag not in cache:
             positions = self._news_index()
             cache[tag] = [positions[n.slug] for n in self.news_by_tag[tag]]
@@ -346,9 +353,11 @@ class SiteData:
         return newer, older
 
     def _news_index(self) -> dict[str, int]:
-        if not hasattr(self, "_positions"):
-            self._positions = {n.slug: i for i, n in enumerate(self.news)}
         return self._positions
+
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        return {n.slug: i for i, n in enumerate(self.news)}
 
     def image_keys(self, entry: Entry) -> tuple[str, ...]:
         """Return the digests of the images an entry's page shows (cover, then body)."""
@@ -370,6 +379,11 @@ class SiteData:
                 found = rendered.get((kind, slug)) or self.rendered(entry)
                 bodies.append((entry, found.links))
         return bodies
+
+    @functools.cached_property
+    def media_allowed(self) -> frozenset[str]:
+        """The media files the site publishes (``media_refs``), for serving them."""
+        return frozenset(self.media_refs())
 
     def media_refs(self) -> list[str]:
         """Return every media file a live page uses (covers and body links), sorted."""

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import mimetypes
 
-from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
+from flask import Response, abort, current_app, render_template, send_from_directory
 
 from ..content import resolve_inside
 from . import numbers as work_numbers
 from .data import SiteData, paginate
 from .i18n import gettext as _
+from .kinds import PageBlueprint, Scope, each, groups, listed, newest, one, paged
+from .shown import Shown
 from .stationmaps import StationMaps
 from .stationmaps import current as maps_of_app
 
-bp = Blueprint("public", __name__)
+bp = PageBlueprint("public", __name__)
 
 
 def _data() -> SiteData:
@@ -29,6 +32,18 @@ def _script(text: str) -> Response:
     return Response(text.encode(), content_type=f"{kind}; charset=utf-8")
 
 
+def _keyed(name: str, lists: dict) -> list[tuple[dict, list]]:
+    return [({name: key}, items) for key, items in sorted(lists.items())]
+
+
+def max_of(*times: dt.datetime | None) -> dt.datetime | None:
+    return max(filter(None, times), default=None)
+
+
+def _home_lastmod(data: SiteData) -> dt.datetime | None:
+    return max_of(newest(data.news) or newest(data.activities), newest(data.activities))
+
+
 def _page_or_404(items: list, number: int):
     page = paginate(items, number, _data().site.news_per_page)
     if page is None:
@@ -36,7 +51,7 @@ def _page_or_404(items: list, number: int):
     return page
 
 
-@bp.route("/")
+@bp.page("/", addresses=one(_home_lastmod), shows=Shown.home, sitemap=True)
 def home():
     data = _data()
     return render_template(
@@ -58,14 +73,24 @@ def _news_list(items: list | None, number: int, heading: str, endpoint: str, arg
     )
 
 
-@bp.route("/news/", defaults={"number": 1})
-@bp.route("/news/page/<int:number>/")
+@bp.page(
+    ("/news/", {"number": 1}),
+    "/news/page/<int:number>/",
+    addresses=paged(lambda d: [({}, d.news)]),
+    shows=lambda s, v: s.news_list(v, s.data.news),
+    sitemap=True,
+)
 def news_index(number: int):
     return _news_list(_data().news, number, _("新闻动态"), "news_index", {})
 
 
-@bp.route("/news/category/<key>/", defaults={"number": 1})
-@bp.route("/news/category/<key>/page/<int:number>/")
+@bp.page(
+    ("/news/category/<key>/", {"number": 1}),
+    "/news/category/<key>/page/<int:number>/",
+    addresses=paged(lambda d: _keyed("key", d.news_by_category)),
+    shows=lambda s, v: s.news_list(v, s.data.news_by_category[v["key"]]),
+    sitemap=True,
+)
 def news_category(key: str, number: int):
     data = _data()
     term = data.site.news_categories.get(key)
@@ -73,21 +98,38 @@ def news_category(key: str, number: int):
     return _news_list(items, number, term.label if term else "", "news_category", {"key": key})
 
 
-@bp.route("/news/tag/<tag>/", defaults={"number": 1})
-@bp.route("/news/tag/<tag>/page/<int:number>/")
+@bp.page(
+    ("/news/tag/<tag>/", {"number": 1}),
+    "/news/tag/<tag>/page/<int:number>/",
+    addresses=paged(lambda d: _keyed("tag", d.news_by_tag)),
+    shows=lambda s, v: s.news_list(v, s.data.news_by_tag[v["tag"]]),
+    sitemap=True,
+)
 def news_tag(tag: str, number: int):
     items = _data().news_by_tag.get(tag)
     return _news_list(items, number, _("标签：%(tag)s", tag=tag), "news_tag", {"tag": tag})
 
 
-@bp.route("/news/<int:year>/", defaults={"number": 1})
-@bp.route("/news/<int:year>/page/<int:number>/")
+@bp.page(
+    ("/news/<int:year>/", {"number": 1}),
+    "/news/<int:year>/page/<int:number>/",
+    addresses=paged(lambda d: _keyed("year", d.news_by_year)),
+    shows=lambda s, v: s.news_list(v, s.data.news_by_year[v["year"]]),
+    sitemap=True,
+)
 def news_year(year: int, number: int):
     items = _data().news_by_year.get(year)
     return _news_list(items, number, _("%(year)s年新闻", year=year), "news_year", {"year": year})
 
 
-@bp.route("/news/<slug>/")
+@bp.page(
+    "/news/<slug>/",
+    addresses=each("news"),
+    shows=Shown.news_detail,
+    scope=Scope.ENTRY,
+    entry_kind="news",
+    sitemap=True,
+)
 def news_detail(slug: str):
     data = _data()
     item = data.live["news"].get(slug) or abort(404)
@@ -102,7 +144,12 @@ def news_detail(slug: str):
     )
 
 
-@bp.route("/activities/")
+@bp.page(
+    "/activities/",
+    addresses=one(lambda d: newest(d.activities)),
+    shows=Shown.activities_index,
+    sitemap=True,
+)
 def activities_index():
     data = _data()
     return render_template(
@@ -114,8 +161,14 @@ def activities_index():
     )
 
 
-@bp.route("/activities/past/", defaults={"number": 1})
-@bp.route("/activities/past/page/<int:number>/")
+@bp.page(
+    ("/activities/past/", {"number": 1}),
+    "/activities/past/page/<int:number>/",
+    # Listed only when the activities page cannot show all past activities.
+    addresses=paged(lambda d: [({}, d.past)] if len(d.past) > 10 else []),
+    shows=Shown.past_activities,
+    sitemap=True,
+)
 def activities_past(number: int):
     page = _page_or_404(_data().past, number)
     return render_template(
@@ -127,7 +180,12 @@ def activities_past(number: int):
     )
 
 
-@bp.route("/activities/brand/<key>/")
+@bp.page(
+    "/activities/brand/<key>/",
+    addresses=groups(lambda d: d.activities_by_brand),
+    shows=Shown.brand,
+    sitemap=True,
+)
 def activities_brand(key: str):
     data = _data()
     term = data.site.activity_brands.get(key)
@@ -144,7 +202,14 @@ def activities_brand(key: str):
     )
 
 
-@bp.route("/activities/<slug>/")
+@bp.page(
+    "/activities/<slug>/",
+    addresses=each("activities"),
+    shows=Shown.activity_detail,
+    scope=Scope.ENTRY,
+    entry_kind="activities",
+    sitemap=True,
+)
 def activity_detail(slug: str):
     data = _data()
     item = data.live["activities"].get(slug) or abort(404)
@@ -158,14 +223,26 @@ def activity_detail(slug: str):
     )
 
 
-@bp.route("/numbers/")
+# /numbers/ counts activities and stations; it changes when either list does.
+@bp.page(
+    "/numbers/",
+    addresses=one(lambda d: max_of(newest(d.activities), newest(d.stations))),
+    shows=Shown.figures,
+    scope=Scope.WHOLE,
+    sitemap=True,
+)
 def numbers():
     data = _data()
     figures = work_numbers.figures(data)
     return render_template("numbers.html", figures=figures, charts=work_numbers.charts(figures))
 
 
-@bp.route("/stations/")
+@bp.page(
+    "/stations/",
+    addresses=one(lambda d: newest(d.stations)),
+    shows=Shown.all_stations,
+    sitemap=True,
+)
 def stations_index():
     data = _data()
     return render_template(
@@ -176,19 +253,24 @@ def stations_index():
     )
 
 
-@bp.route("/stations/map.js")
+@bp.page("/stations/map.js", addresses=one(), shows=Shown.all_stations)
 def stations_map_js():
     maps = _maps()
     return _script(maps.finder_script(maps.overview(), current_app.static_folder or ""))
 
 
-@bp.route("/stations/teaser.js")
+@bp.page("/stations/teaser.js", addresses=one(), shows=Shown.all_stations)
 def teaser_map_js():
     maps = _maps()
     return _script(maps.finder_script(None, current_app.static_folder or ""))
 
 
-@bp.route("/stations/street/<key>/")
+@bp.page(
+    "/stations/street/<key>/",
+    addresses=groups(lambda d: d.stations_by_street),
+    shows=Shown.street,
+    sitemap=True,
+)
 def stations_street(key: str):
     data = _data()
     term = data.site.streets.get(key)
@@ -202,7 +284,12 @@ def stations_street(key: str):
     )
 
 
-@bp.route("/stations/type/<key>/")
+@bp.page(
+    "/stations/type/<key>/",
+    addresses=groups(lambda d: d.stations_by_type),
+    shows=Shown.station_type,
+    sitemap=True,
+)
 def stations_type(key: str):
     data = _data()
     term = data.site.station_types.get(key)
@@ -213,7 +300,14 @@ def stations_type(key: str):
     )
 
 
-@bp.route("/stations/<slug>/")
+@bp.page(
+    "/stations/<slug>/",
+    addresses=each("stations"),
+    shows=Shown.station_detail,
+    scope=Scope.ENTRY,
+    entry_kind="stations",
+    sitemap=True,
+)
 def station_detail(slug: str):
     data = _data()
     item = data.live["stations"].get(slug) or abort(404)
@@ -229,52 +323,74 @@ def station_detail(slug: str):
     )
 
 
-@bp.route("/stations/<slug>/map.js")
+@bp.page(
+    "/stations/<slug>/map.js",
+    addresses=listed(lambda d: ({"slug": s.slug} for s in d.stations)),
+    shows=lambda s, v: s.entry("stations", v),
+)
 def station_map_js(slug: str):
     item = _data().live["stations"].get(slug) or abort(404)
     return _script(_maps().station(item).script)
 
 
-@bp.route("/stations/<slug>/poster/")
+@bp.page(
+    "/stations/<slug>/poster/",
+    addresses=each("stations"),
+    shows=lambda s, v: s.entry("stations", v),
+    scope=Scope.ENTRY,
+    entry_kind="stations",
+    sitemap=True,
+)
 def station_poster(slug: str):
     item = _data().live["stations"].get(slug) or abort(404)
     return render_template("station_poster.html", item=item, qr=_maps().qr(item, scale=10))
 
 
-@bp.route("/media/<path:ref>")
+@bp.page(
+    "/media/<path:ref>",
+    addresses=listed(lambda d: ({"ref": r.removeprefix("media/")} for r in d.media_refs())),
+    shows=Shown.media_file,
+    scope=Scope.FILE,
+)
 def media(ref: str):
     data = _data()
-    if f"media/{ref}" not in _media_allowed(data):
+    if f"media/{ref}" not in data.media_allowed:
         abort(404)
     path = resolve_inside(data.content.root / "media", ref) or abort(404)
     return send_from_directory(path.parent, path.name, max_age=0)
 
 
-@bp.route("/media/r/<name>")
+@bp.page(
+    "/media/r/<name>",
+    # Named by a hash of the source and the recipe: the same name is the same bytes.
+    addresses=listed(lambda d: ({"name": n} for n in d.rendition_names())),
+    shows=Shown.values,
+)
 def rendition(name: str):
-    # Renditions are named by content hash; the catalog lists those of live pages for freezing.
     path = _data().pictures.renditions.file(name) or abort(404)
     return send_from_directory(path.parent, path.name, max_age=0)
 
 
-def _media_allowed(data: SiteData) -> set[str]:
-    if not hasattr(data, "_media_allowed"):
-        data._media_allowed = set(data.media_refs())  # type: ignore[attr-defined]
-    return data._media_allowed  # type: ignore[attr-defined]
-
-
-@bp.route("/search/")
+# Not in the sitemap: it has no content of its own.
+@bp.page("/search/", addresses=one(), shows=Shown.nothing)
 def search():
     # The results come from the Pagefind index the build writes to /pagefind/ (search.js).
     return render_template("search.html")
 
 
-@bp.route("/404.html")
+@bp.page("/404.html", addresses=one(), shows=Shown.nothing)
 def not_found_page():
     return render_template("404.html")
 
 
-@bp.route("/<slug>/")
+@bp.page(
+    "/<slug>/",
+    addresses=each("pages"),
+    shows=Shown.page,
+    scope=Scope.ENTRY,
+    entry_kind="pages",
+    sitemap=True,
+)
 def page(slug: str):
     data = _data()
     item = data.live["pages"].get(slug) or abort(404)

@@ -17,7 +17,6 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -28,14 +27,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content import ContentError, Problem, load, write_atomic
+from flask import Flask
+
+from ..content import ContentError, Problem, load
 from ..public.app import create_app, site_data
 from ..public.data import SiteData
 from ..render.images import Renditions
 from . import search
 from .cache import BuildCache, code_version
-from .freeze import Plan, Progress, freeze, plan
+from .freeze import Plan, Progress, Target, freeze, plan
 from .linkcheck import missing
+from .manifest import Manifest, mark_indexed
 from .parallel import encode_images, prerender
 from .releases import PARTIAL, Releases, detached
 
@@ -59,32 +61,6 @@ class BuildResult:
     plan_reused: bool = False  # the addresses came from the builder's last build (an edit)
 
 
-@dataclass
-class _Manifest:
-    """A release's manifest as written: {target key: [token, file]} (or (token, file)
-    pairs), and its index state."""
-
-    release: Path
-    version: str
-    files: dict
-    indexed: bool = False
-
-    def describes(self, release: Path | None) -> bool:
-        # By name: the cache lives beside the releases, but a process may reach them by
-        # another path.
-        return release is not None and self.release.name == release.name
-
-    # Pickled (in the build cache) as columns: a fresh process makes one list per file less.
-    def __getstate__(self) -> tuple:
-        files = self.files
-        columns = list(files), [f[0] for f in files.values()], [f[1] for f in files.values()]
-        return self.release, self.version, columns, self.indexed
-
-    def __setstate__(self, state: tuple) -> None:
-        self.release, self.version, (keys, tokens, paths), self.indexed = state
-        self.files = dict(zip(keys, zip(tokens, paths, strict=True), strict=True))
-
-
 class Builder:
     """Builds one content folder into one output link, keeping caches between builds."""
 
@@ -104,10 +80,13 @@ class Builder:
         self.keep = keep
         self.jobs = jobs or os.cpu_count() or 1
         self.cache = BuildCache(self.releases.folder / ".cache", persist=persist)
-        # Image renditions, named by content hash: kept between builds, never re-encoded.
-        self.images = Renditions(self.releases.folder / ".cache" / "renditions")
         self.background = background
         self._after: threading.Thread | None = None
+
+    @property
+    def images(self) -> Renditions:
+        """Image renditions, named by content hash: kept between builds, never re-encoded."""
+        return self.cache.caches.renditions  # type: ignore[return-value]
 
     def build(
         self,
@@ -118,25 +97,42 @@ class Builder:
     ) -> BuildResult:
         """Build, check and switch; raise BuildError (live site untouched) on any problem."""
         started = time.perf_counter()
-        if self._after is not None:  # the caches and the spare of the last build
-            self._after.join()
-            self._after = None
+        self.wait()  # the caches and the spare of the last build
         self.releases.prune(self.keep)
+        app, data = self._load(now, log)
+        version = self._version()
+        # The last build's plan, from this builder or (in a fresh process) the cache.
+        planned = self.cache.plan = plan(app, version, None if full else self.cache.plan)
+        previous = self.releases.current()
+        manifest = None if full else self._manifest_of(previous, version)
+        reuse, todo = _compare(planned, manifest)
+        unchanged = manifest is not None and not todo and len(reuse) == len(manifest.files)
+        if previous is not None and unchanged:
+            return self._unchanged(previous, manifest, data, started, log)
+        release, files, rendered, caught = self._freeze(
+            app, previous, manifest, reuse, todo, progress
+        )
+        self.releases.switch(release)
+        result = BuildResult(
+            release,
+            len(files),
+            time.perf_counter() - started,
+            rendered,
+            [str(w.message) for w in caught],
+            plan_reused=planned.reused,
+        )
+        log(f"网站已上线，用时 {result.seconds:.2f} 秒")
+        self._after_switch(release, version, files, data, result, log)
+        return result
 
+    def _load(self, now: dt.datetime | None, log: Callable[[str], None]) -> tuple[Flask, SiteData]:
+        """Load the content into a public app, render new bodies and check everything."""
         log("读取内容…")
         try:
             content = load(self.content_root, self.cache.content)
         except ContentError as exc:
             raise BuildError("content/site.yml is broken", [str(p) for p in exc.problems]) from None
-        app = create_app(
-            content,
-            now=now,
-            render_cache=self.cache.rendered,
-            renditions=self.images,
-            template_cache=self.cache.templates if self.cache.persist else None,
-            remember_urls=True,
-            media_cache=self.cache.media,
-        )
+        app = create_app(content, now=now, caches=self.cache.caches)
         data = site_data(app)
         prerender(data, self.jobs)
         problems: list[Problem] = content.problems + data.check()
@@ -150,39 +146,56 @@ class Builder:
             f"服务阵地 {len(data.stations)} 个，页面 {len(data.pages)} 个"
         )
         encode_images(data, self.jobs)  # new images only: renditions are cached by content hash
-        # Labels, menus and the base URL show on every page: site.yml is part of the version.
-        settings = (self.content_root / "site.yml").read_bytes()
-        version = f"{code_version()}:{hashlib.blake2b(settings, digest_size=8).hexdigest()}"
-        # The last build's plan, from this builder or (in a fresh process) the cache.
-        planned = self.cache.plan = plan(app, version, None if full else self.cache.plan)
-        previous = self.releases.current()
-        manifest, indexed = ({}, False) if full else self._manifest_of(previous, version)
-        reuse, todo = {}, []
-        for i, (key, token) in enumerate(zip(planned.keys, planned.tokens, strict=True)):
-            made = manifest.get(key)
-            if token is not None and made is not None and made[0] == token:
-                reuse[key] = made
-            else:
-                todo.append(planned.target(i))
-        if previous is not None and not todo and len(reuse) == len(manifest):
-            log("内容没有变化，线上网站已是最新。")
-            result = BuildResult(previous, len(reuse), time.perf_counter() - started, 0)
-            result.plan_reused = self.cache.plan.reused
-            if not indexed:  # the build that made it stopped before its index was done
-                result.index_seconds = self.index(previous, log, result.warnings)
-            self.cache.keep_only(data.used_cache_keys)
-            _forget_unused_images(self.images, data, planned)
-            self._in_background(self.cache.save)
-            return result
+        return app, data
 
+    def _version(self) -> str:
+        """The code, the theme and site.yml: labels, menus and the base URL show on every page."""
+        settings = (self.content_root / "site.yml").read_bytes()
+        return f"{code_version()}:{hashlib.blake2b(settings, digest_size=8).hexdigest()}"
+
+    def _unchanged(
+        self,
+        live: Path,
+        manifest: Manifest,
+        data: SiteData,
+        started: float,
+        log: Callable[[str], None],
+    ) -> BuildResult:
+        """Leave the live release as it is: nothing it shows has changed."""
+        log("内容没有变化，线上网站已是最新。")
+        planned = self.cache.plan
+        result = BuildResult(live, len(manifest.files), time.perf_counter() - started, 0)
+        result.plan_reused = planned.reused  # type: ignore[union-attr]
+        if not manifest.indexed:  # the build that made it stopped before its index was done
+            result.index_seconds = self.index(live, log, result.warnings)
+        self._forget_unused(data)
+        self._in_background(self.cache.save)
+        return result
+
+    def _freeze(
+        self,
+        app: Flask,
+        previous: Path | None,
+        manifest: Manifest | None,
+        reuse: dict,
+        todo: list,
+        progress: Progress | None,
+    ) -> tuple[Path, dict[str, str], int, list[warnings.WarningMessage]]:
+        """Write a checked release: unchanged files linked, the rest rendered, links checked.
+
+        Returns the release, {target key: file}, how many files were rendered and the
+        warnings caught; a broken release is discarded before anyone sees it.
+        """
         # The spare is a hard-linked copy of the live release made after the last publish:
         # taking it and dropping what changed is much faster than linking every file again.
-        spare = self.releases.take_spare(previous) if previous is not None and manifest else None
+        spare = (
+            self.releases.take_spare(previous) if previous and manifest and manifest.files else None
+        )
         partial = spare or self.releases.new_partial()
         caught: list[warnings.WarningMessage] = []
         try:
             if spare is not None:
-                _drop_changed(partial, manifest, reuse)
+                _drop_changed(partial, manifest.files, reuse)  # type: ignore[union-attr]
             else:
                 _link_unchanged(previous, partial, [path for _, path in reuse.values()])
             with warnings.catch_warnings(record=True) as caught:
@@ -201,25 +214,34 @@ class Builder:
         except BaseException:
             self.releases.discard(partial)
             raise
-        self.releases.switch(release)
-        result = BuildResult(
-            release,
-            len(files),
-            time.perf_counter() - started,
-            len(frozen.files),
-            [str(w.message) for w in caught],
-            plan_reused=self.cache.plan.reused,
-        )
-        log(f"网站已上线，用时 {result.seconds:.2f} 秒")
-        # What the next build reuses, written once the release is live (it does not change
-        # what readers get). A build stopped before this leaves a release without one, and
-        # the next build then renders everything again: slower, never wrong.
-        entries = _write_manifest(self.releases, release, version, planned, files)
-        self.cache.manifest = _Manifest(release, version, entries)
+        return release, files, len(frozen.files), caught
+
+    def _after_switch(
+        self,
+        release: Path,
+        version: str,
+        files: dict[str, str],
+        data: SiteData,
+        result: BuildResult,
+        log: Callable[[str], None],
+    ) -> None:
+        """Record what the next build reuses, index the live release, tidy up.
+
+        None of it changes what readers get. A build stopped before the manifest is written
+        leaves a release without one, and the next build then renders everything again:
+        slower, never wrong.
+        """
+        planned = self.cache.plan
+        entries = {
+            key: (token, files[key])
+            for key, token in zip(planned.keys, planned.tokens, strict=True)  # type: ignore[union-attr]
+            if key in files
+        }
+        manifest = self.cache.manifest = Manifest(release, version, entries)
+        manifest.write(self.releases.folder)
         result.index_seconds = self.index(release, log, result.warnings)
         self.releases.prune(self.keep)
-        self.cache.keep_only(data.used_cache_keys)
-        _forget_unused_images(self.images, data, planned)
+        self._forget_unused(data)
         paths = sorted(files.values())
 
         def after() -> None:
@@ -227,15 +249,26 @@ class Builder:
             _make_spare(self.releases, release, paths)
 
         self._in_background(after)
-        return result
 
-    def _manifest_of(self, release: Path | None, version: str) -> tuple[dict, bool]:
+    def _forget_unused(self, data: SiteData) -> None:
+        """Drop from the caches what no live page used in this build.
+
+        Images only after a build that listed every address: it asked for every image of the
+        site. A plan brought up to date asked only for those of the pages it rendered, and has
+        the same images as the build before it (a changed image or cover makes a new plan).
+        """
+        self.cache.caches.keep_only(data.used_cache_keys, data.used_related_keys)
+        if not self.cache.plan.reused:  # type: ignore[union-attr]
+            self.images.keep_only(data.pictures.used)
+            data.pictures.forget_unseen()
+
+    def _manifest_of(self, release: Path | None, version: str) -> Manifest | None:
         """Return the manifest of ``release`` (kept from the build that made it, when this
-        builder did) and whether its search index is complete."""
+        builder did), or None when it was not made by this version."""
         kept = self.cache.manifest
         if kept is not None and kept.describes(release) and kept.version == version:
-            return kept.files, kept.indexed
-        return _read_manifest(self.releases, release, version)
+            return kept
+        return Manifest.read(self.releases.folder, release, version)
 
     def index(self, release: Path, log: Callable[[str], None], problems: list[str]) -> float | None:
         """Index a live release and swap the fresh index in; return the seconds it took.
@@ -253,10 +286,11 @@ class Builder:
             search.remove(work)
             problems.append(f"搜索索引没有更新（网站已上线，搜索仍用上一版索引）：{exc}")
             return None
-        _mark_indexed(self.releases, release)
         kept = self.cache.manifest
         if kept is not None and kept.describes(release):
-            kept.indexed = True
+            kept.mark_indexed(self.releases.folder)
+        else:
+            mark_indexed(self.releases.folder, release)
         log(f"搜索索引已更新，用时 {indexed.seconds:.2f} 秒")
         return indexed.seconds
 
@@ -317,59 +351,18 @@ def build(
     return builder.build(now=now, progress=progress, log=log, full=full)
 
 
-def _forget_unused_images(images: Renditions, data: SiteData, planned: Plan) -> None:
-    """Delete the cached renditions and forget the media files no live page uses.
-
-    Only after a build that listed every address: it asked for every image of the site. A
-    plan brought up to date asked only for those of the pages it rendered, and has the same
-    images as the build before it (a changed image or cover makes a new plan).
-    """
-    if not planned.reused:
-        images.keep_only(data.pictures.used)
-        data.pictures.forget_unseen()
-
-
-def _manifest_path(releases: Releases, release: Path) -> Path:
-    return releases.folder / f"{release.name.removesuffix('.partial')}.json"
-
-
-def _read_manifest(releases: Releases, release: Path | None, version: str) -> tuple[dict, bool]:
-    """Return {target key: [token, file]} of a release built by this code (else {}) and
-    whether its search index was completed."""
-    if release is None:
-        return {}, False
-    try:
-        data = json.loads(_manifest_path(releases, release).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}, False
-    if data.get("code") != version:
-        return {}, False
-    return data["files"], data.get("indexed") is True
-
-
-def _write_manifest(
-    releases: Releases, partial: Path, version: str, planned: Plan, files: dict[str, str]
-) -> dict:
-    entries = {
-        key: [token, files[key]]
-        for key, token in zip(planned.keys, planned.tokens, strict=True)
-        if key in files
-    }
-    data = {"code": version, "files": entries, "indexed": False}
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    _manifest_path(releases, partial).write_text(text, encoding="utf-8")
-    return entries
-
-
-def _mark_indexed(releases: Releases, release: Path) -> None:
-    """Record in a release's manifest that its search index is complete."""
-    path = _manifest_path(releases, release)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return  # no manifest: the next build renders everything and indexes anyway
-    data["indexed"] = True
-    write_atomic(path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+def _compare(planned: Plan, manifest: Manifest | None) -> tuple[dict, list[Target]]:
+    """Split the plan into files the live release has made from the same tokens (reused:
+    {key: (token, file)}) and targets to render."""
+    made_before = manifest.files if manifest is not None else {}
+    reuse, todo = {}, []
+    for i, (key, token) in enumerate(zip(planned.keys, planned.tokens, strict=True)):
+        made = made_before.get(key)
+        if token is not None and made is not None and made[0] == token:
+            reuse[key] = made
+        else:
+            todo.append(planned.target(i))
+    return reuse, todo
 
 
 def _link_unchanged(previous: Path | None, partial: Path, paths: list[str]) -> None:

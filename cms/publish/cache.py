@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..content import write_atomic
+from ..render.caches import BodyCache, Caches
+from ..render.images import Renditions
+from .manifest import Manifest
 
 if TYPE_CHECKING:
-    from .build import _Manifest
     from .freeze import Plan
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -43,24 +45,26 @@ def code_version() -> str:
 
 
 class BuildCache:
-    """Three dicts the builder hands to the content loader, the renderer and the site's
-    pictures (what it learnt of each media file); and the plan of the last build
-    (``freeze.Plan``) and the manifest of its release, which a fresh process brings up to date
-    after an edit instead of working them out again.
+    """What a builder keeps: the content loader's parsed files, the apps' ``Caches`` (bodies,
+    related news, what was learnt of each media file, renditions, compiled templates), and
+    the plan of the last build (``freeze.Plan``) and the manifest of its release, which a
+    fresh process brings up to date after an edit instead of working them out again.
 
-    They are pickled together, so the plan's live entries are the very objects the content
-    cache hands back for unchanged files.
+    They are pickled together (renditions and templates are folders of their own), so the
+    plan's live entries are the very objects the content cache hands back for unchanged files.
     """
 
     def __init__(self, folder: Path, persist: bool = True):
         self.file = Path(folder) / "cache.pickle"
-        self.templates = Path(folder) / "templates"  # compiled by Jinja, checked by it
         self.persist = persist
         self.content: dict = {}
-        self.rendered: dict = {}
-        self.media: dict = {}  # what was learnt of each media file (``Pictures.known``)
+        self.caches = Caches(
+            renditions=Renditions(Path(folder) / "renditions"),  # named by content hash
+            templates=Path(folder) / "templates" if persist else None,  # checked by Jinja
+            remember_urls=True,  # a builder's app lives for one build
+        )
         self.plan: Plan | None = None  # the last build's addresses and tokens
-        self.manifest: _Manifest | None = None  # the manifest of the release it made live
+        self.manifest: Manifest | None = None  # the manifest of the release it made live
         self._saving: int | None = None  # see saving()
         if persist:
             self._load()
@@ -108,7 +112,7 @@ class BuildCache:
         gc.disable()
         try:
             with open(self.file, "rb") as handle:
-                version, content, rendered, media, plan, manifest = pickle.load(handle)  # noqa: S301
+                version, content, bodies, related, media, plan, manifest = pickle.load(handle)
         except (
             OSError,
             EOFError,
@@ -122,23 +126,21 @@ class BuildCache:
         finally:
             if collecting:
                 gc.enable()
-        if version == code_version():
-            self.content, self.rendered, self.media = content, rendered, media
-            self.plan, self.manifest = plan, manifest
-
-    def keep_only(self, used: set) -> None:
-        """Forget rendered bodies no live entry uses any more."""
-        for key in set(self.rendered) - used:
-            del self.rendered[key]
+        if version == code_version() and isinstance(bodies, BodyCache):
+            self.content, self.plan, self.manifest = content, plan, manifest
+            caches = self.caches
+            caches.bodies, caches.related, caches.media = bodies, related, media
 
     def save(self) -> None:
         try:
             if self.persist:
+                caches = self.caches
                 state = (
                     code_version(),
                     self.content,
-                    self.rendered,
-                    self.media,
+                    caches.bodies,
+                    caches.related,
+                    caches.media,
                     self.plan,
                     self.manifest,
                 )

@@ -1,8 +1,9 @@
 """Freeze the public app with Frozen-Flask: every address, or only those whose token changed.
 
-Addresses come from ``cms.public.catalog`` (never from crawling, so a page that is skipped
-because it is unchanged still has its links accounted for). Rendering is sharded over
-processes forked from the builder, which share the loaded content and rendered bodies.
+Addresses come from the page kinds the public app declares (``cms.public.kinds``), never from
+crawling, so a page that is skipped because it is unchanged still has its links accounted for.
+Rendering is sharded over processes forked from the builder, which share the loaded content and
+rendered bodies.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from urllib.parse import urlsplit
 from flask import Flask
 from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWarning
 
-from ..public import catalog
 from ..public.app import site_data
+from ..public.assets import static_files
 from ..public.data import SiteData
-from .deps import FACES_ONLY, OWN_PAGES, SITE_WIDE, Tokens, face
+from ..public.kinds import Scope, kinds_of, other_addresses, sitemap_pages
+from ..public.shown import face
 from .linkcheck import links_in
 from .parallel import forking
+from .tokens import Tokens
 
 # These files are served with a more precise type than their extension says; deploy/nginx.conf
 # gives the same types, so the warning is expected for exactly these names.
@@ -88,21 +91,20 @@ def plan(app: Flask, version: str = "", previous: Plan | None = None) -> Plan:
     tokens of the edited entries' pages and of the site-wide files are worked out again.
     """
     data = site_data(app)
-    reused = _reuse(data, version, previous) if previous is not None else None
+    reused = _reuse(app, data, version, previous) if previous is not None else None
     if reused is not None:
         return reused
-    pages = list(catalog.html_pages(data))
-    tokens = Tokens(data, sitemap=pages)
-    addresses = [(e, v) for e, v, _ in pages]
-    addresses += list(catalog.other_files(data))
+    kinds = kinds_of(app)
+    tokens = Tokens(data, kinds)
+    addresses = [(e, v) for e, v, _ in sitemap_pages(kinds.values(), data)]
+    addresses += list(other_addresses(kinds.values(), data))
     targets = [
         Target(_key(endpoint, values), endpoint, values, tokens.token(endpoint, values))
         for endpoint, values in addresses
     ]
-    folder = Path(app.static_folder or "")
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
-        name = path.relative_to(folder).as_posix()
-        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    for name, file in static_files(app).items():
+        raw = file if isinstance(file, bytes) else file.read_bytes()
+        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
         targets.append(
             Target(_key("static", {"filename": name}), "static", {"filename": name}, digest)
         )
@@ -118,17 +120,13 @@ def _states(data: SiteData) -> dict[str, str]:
     return {a.slug: a.state(data.now) for a in data.activities}
 
 
-# The addresses whose tokens an edit that keeps every face may change.
-_RETOKEN = frozenset(OWN_PAGES) | (SITE_WIDE - FACES_ONLY) | {"public.media"}
-
-
-def _reuse(data: SiteData, version: str, previous: Plan) -> Plan | None:
+def _reuse(app: Flask, data: SiteData, version: str, previous: Plan) -> Plan | None:
     """Return the previous plan brought up to date, or None when it cannot be reused.
 
     It can when the settings, the code, the clock's effect on activities and the list of live
     entries (in order) are the same, and every entry that changed is a news or an activity
-    whose face (everything other pages show of it, ``deps.face``) is the same: then every
-    other page's token is unchanged by construction.
+    whose face (everything other pages show of it, ``shown.face``) is the same: then only the
+    tokens of the pages declared with a scope other than FACES can have changed.
     """
     if version != previous.version or _states(data) != previous.states:
         return None
@@ -141,22 +139,24 @@ def _reuse(data: SiteData, version: str, previous: Plan) -> Plan | None:
         for old, new in zip(before, entries, strict=True):
             if old is new:
                 continue
-            if old.slug != new.slug or kind not in OWN_PAGES.values():
+            if old.slug != new.slug:
                 return None
             old_face, new_face = face(old, data), face(new, data)
             if old_face is None or old_face != new_face:
                 return None
             changed.add((kind, new.slug))
-    tokens = Tokens(data)
+    kinds = kinds_of(app)
+    tokens = Tokens(data, kinds)
     new_tokens = list(previous.tokens)
     for i, endpoint in enumerate(previous.endpoints):
-        if endpoint not in _RETOKEN:
+        kind = kinds.get(endpoint)
+        if kind is None or kind.scope is Scope.FACES:
             continue
         values = previous.values[i]
-        if endpoint in OWN_PAGES and (OWN_PAGES[endpoint], values.get("slug")) not in changed:
+        if kind.scope is Scope.ENTRY and (kind.entry_kind, values.get("slug")) not in changed:
             continue
         new_tokens[i] = tokens.token(endpoint, values)
-        if endpoint == "public.media" and new_tokens[i] != previous.tokens[i]:
+        if kind.scope is Scope.FILE and new_tokens[i] != previous.tokens[i]:
             return None  # a media file changed: its renditions are named anew
     return Plan(
         previous.keys,
@@ -230,7 +230,7 @@ def _freeze_shard(
     batch = Frozen()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=TYPED_BY_SERVER, category=MimetypeMismatchWarning)
-        # A shard holds some endpoints only; catalog lists every address of the site.
+        # A shard holds some endpoints only; the page kinds list every address of the site.
         warnings.filterwarnings("ignore", category=MissingURLGeneratorWarning)
         pages = freezer.freeze_yield()
         for done, (target, page) in enumerate(zip(targets, pages, strict=True), 1):

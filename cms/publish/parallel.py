@@ -104,10 +104,6 @@ def prerender(data: SiteData, jobs: int) -> int:
     if len(stale) < 200:
         return 0  # not worth a fork; check() renders them in-process
 
-    def render(entry):  # noqa: ANN001, ANN202
-        data._render(entry)
-        return data.render_cache[data.cache_key(entry)]
-
-    for entry, value in zip(stale, fork_map(render, stale, jobs), strict=True):
-        data.render_cache[data.cache_key(entry)] = value
+    for entry, body in zip(stale, fork_map(data.render_body, stale, jobs), strict=True):
+        data.bodies.put(data.cache_key(entry), body)
     return len(stale)

@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from .manifest import path_of as manifest_path
+
 KEEP = 5
 PARTIAL = ".partial"
 TRASH = ".trash"
@@ -164,7 +166,7 @@ class Releases:
         except FileNotFoundError:  # claimed or retired meanwhile by another build
             return
         if manifest:
-            (self.folder / f"{path.name.removesuffix(PARTIAL)}.json").unlink(missing_ok=True)
+            manifest_path(self.folder, path).unlink(missing_ok=True)
 
     def empty_trash(self, wait: bool = False) -> None:
         """Delete the trash folder's contents in a detached process (or now, if ``wait``)."""

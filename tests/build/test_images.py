@@ -18,6 +18,7 @@ from PIL import Image
 from cms.public.app import create_app, site_data
 from cms.publish.build import Builder, build
 from cms.publish.parallel import encode_images
+from cms.render.caches import Caches
 from cms.render.images import Renditions
 from tests.build.test_incremental import tree
 from tests.conftest import DEMO, NOW
@@ -279,7 +280,7 @@ def test_replacing_an_image_rebuilds_the_pages_showing_it(content_copy, tmp_path
 
 def test_new_images_are_encoded_on_every_core(tmp_path):
     renditions = Renditions(tmp_path / "renditions")
-    data = site_data(create_app(DEMO, now=NOW, renditions=renditions))
+    data = site_data(create_app(DEMO, now=NOW, caches=Caches(renditions=renditions)))
     images = data.unencoded_images()
     assert len(images) >= 10
     assert encode_images(data, jobs=2) == len(images)

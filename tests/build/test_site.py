@@ -32,6 +32,7 @@ from cms.public.app import THEMES, create_app
 from cms.public.assets import fingerprinted
 from cms.publish.build import build
 from cms.publish.serve import StaticSite
+from cms.render.caches import Caches
 from tests.build.indexed import fragments, outside_index
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -225,7 +226,7 @@ def test_a_build_app_makes_the_same_addresses_as_a_plain_one():
     ]
     made = {}
     for remember in (False, True):
-        app = create_app(DATA, now=NOW, remember_urls=remember)
+        app = create_app(DATA, now=NOW, caches=Caches(remember_urls=remember))
         with app.test_request_context("/", base_url="https://gonghui.example.org/union/"):
             made[remember] = [url_for(e, **v) for e, v in asks for _ in range(2)]
     assert made[True] == made[False]

@@ -13,8 +13,8 @@ import lxml.html
 import pytest
 from flask import url_for
 
-from cms.public import catalog
 from cms.public.app import create_app, site_data
+from cms.public.kinds import kinds_of, sitemap_pages
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # as in conftest
@@ -27,7 +27,7 @@ def html_paths() -> list[str]:
     with app.test_request_context():
         return [
             url_for(endpoint, **values)
-            for endpoint, values, _ in catalog.html_pages(site_data(app))
+            for endpoint, values, _ in sitemap_pages(kinds_of(app).values(), site_data(app))
         ]
 
 
