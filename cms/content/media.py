@@ -17,7 +17,6 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
-from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -59,7 +58,6 @@ class MediaFile:
     size: int
     width: int
     height: int
-    mtime: dt.datetime
     users: list[Entry] = field(default_factory=list)
 
 
@@ -158,23 +156,20 @@ def list_media(content: Content) -> list[MediaFile]:
     """Return every file of the media library, newest reference first, with its users."""
     root = content.root / "media"
     users = _usage(content)
-    tz = ZoneInfo(content.site.timezone)
     files = []
     for path in sorted(root.rglob("*")) if root.is_dir() else []:
         relative = path.relative_to(root)
         if not path.is_file() or any(part.startswith(".") for part in relative.parts):
             continue
         ref = "media/" + relative.as_posix()
-        stat = path.stat()
         width, height = _dimensions(path)
         files.append(
             MediaFile(
                 ref,
                 path,
-                stat.st_size,
+                path.stat().st_size,
                 width,
                 height,
-                dt.datetime.fromtimestamp(stat.st_mtime, tz),
                 users.get(ref, []),
             )
         )
