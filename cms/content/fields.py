@@ -5,18 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from .errors import FieldError
 from .hours import parse_hours
 from .model import Location, Registration
+from .slugs import SLUG_RE
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
 MEDIA_RE = re.compile(r"^media/[A-Za-z0-9][A-Za-z0-9._/-]*\Z")
 PHONE_RE = re.compile(r"^[0-9+() -]{3,30}\Z")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 _NOT_IN_TAGS = set("\\#?%\x7f")
+TAG_MAX_LENGTH = 30
+LATITUDE = (-90, 90)
+LONGITUDE = (-180, 180)
 
 Converter = Callable[[Any, "Context"], Any]
 
@@ -29,22 +33,30 @@ class Context:
         self.tz = tz
 
 
-def text(max_len: int = 500, required: bool = True) -> Converter:
-    def convert(value: Any, ctx: Context) -> str:
+@dataclass(frozen=True)
+class Text:
+    """A text converter: stripped, at most ``max_len`` characters, no control characters."""
+
+    max_len: int = 500
+    required: bool = True
+
+    def __call__(self, value: Any, ctx: Context) -> str:
         if value is None:
             value = ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise FieldError(f"must be text, not {_kind(value)}")
         value = str(value).strip()
-        if required and not value:
+        if self.required and not value:
             raise FieldError("must not be empty")
-        if len(value) > max_len:
-            raise FieldError(f"is {len(value)} characters long; at most {max_len} are allowed")
+        if len(value) > self.max_len:
+            raise FieldError(f"is {len(value)} characters long; at most {self.max_len} are allowed")
         if any(ord(c) < 32 and c not in "\n\t" for c in value):
             raise FieldError("contains control characters")
         return value
 
-    return convert
+
+def text(max_len: int = 500, required: bool = True) -> Text:
+    return Text(max_len, required)
 
 
 def datetime_(value: Any, ctx: Context) -> dt.datetime:
@@ -134,8 +146,10 @@ def tags(value: Any, ctx: Context) -> list[str]:
         if isinstance(item, bool) or not isinstance(item, (str, int)) or not str(item).strip():
             raise FieldError(f"tag {item!r} must be non-empty text", str(index))
         tag = str(item).strip()
-        if len(tag) > 30 or "/" in tag:
-            raise FieldError(f"tag {tag!r} must be at most 30 characters without '/'", str(index))
+        if len(tag) > TAG_MAX_LENGTH or "/" in tag:
+            raise FieldError(
+                f"tag {tag!r} must be at most {TAG_MAX_LENGTH} characters without '/'", str(index)
+            )
         # A tag is also an address (/news/tag/<tag>/): nothing that ends or escapes a path.
         if tag in (".", "..") or any(c in _NOT_IN_TAGS or ord(c) < 32 for c in tag):
             raise FieldError(
@@ -146,15 +160,22 @@ def tags(value: Any, ctx: Context) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def integer(minimum: int = 0) -> Converter:
-    def convert(value: Any, ctx: Context) -> int:
+@dataclass(frozen=True)
+class Integer:
+    """A whole-number converter with a lower bound."""
+
+    minimum: int = 0
+
+    def __call__(self, value: Any, ctx: Context) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise FieldError(f"{value!r} is not a whole number")
-        if value < minimum:
-            raise FieldError(f"{value} is below {minimum}")
+        if value < self.minimum:
+            raise FieldError(f"{value} is below {self.minimum}")
         return value
 
-    return convert
+
+def integer(minimum: int = 0) -> Integer:
+    return Integer(minimum)
 
 
 def slug_ref(value: Any, ctx: Context) -> str:
@@ -191,11 +212,11 @@ def location(value: Any, ctx: Context) -> Location:
     lat, lng = value.get("lat"), value.get("lng")
     if not _number(lat):
         raise FieldError(f"{lat!r} is not a latitude", "lat")
-    if not -90 <= lat <= 90:
+    if not LATITUDE[0] <= lat <= LATITUDE[1]:
         raise FieldError(f"{lat} is not a latitude", "lat")
     if not _number(lng):
         raise FieldError(f"{lng!r} is not a longitude", "lng")
-    if not -180 <= lng <= 180:
+    if not LONGITUDE[0] <= lng <= LONGITUDE[1]:
         raise FieldError(f"{lng} is not a longitude", "lng")
     return Location(float(lat), float(lng))
 
@@ -215,24 +236,26 @@ def registration(value: Any, ctx: Context) -> Registration | None:
         return None
     if not isinstance(value, dict):
         raise FieldError("must be {phone: …, deadline: …, capacity: …}")
-    known = {
-        "phone": phone,
-        "deadline": date_,
-        "capacity": integer(1),
-        "registered": integer(0),
-        "url": text(300, required=False),
-    }
     out: dict[str, Any] = {}
     for key, raw in value.items():
-        if key not in known:
-            raise FieldError(f"unknown key {key!r} (known: {', '.join(known)})", str(key))
+        if key not in REGISTRATION:
+            raise FieldError(f"unknown key {key!r} (known: {', '.join(REGISTRATION)})", str(key))
         try:
-            out[key] = known[key](raw, ctx)
+            out[key] = REGISTRATION[key](raw, ctx)
         except FieldError as exc:
             raise FieldError(f"{exc}", str(key)) from None
     if out.get("url") and not str(out["url"]).startswith(("https://", "http://")):
         raise FieldError("must be an http(s) address", "url")
     return Registration(**out)
+
+
+REGISTRATION: dict[str, Converter] = {
+    "phone": phone,
+    "deadline": date_,
+    "capacity": integer(1),
+    "registered": integer(0),
+    "url": text(300, required=False),
+}
 
 
 def _list(value: Any) -> list:

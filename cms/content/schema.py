@@ -57,3 +57,26 @@ FIELDS: dict[str, dict] = {
         **COMMON,
     },
 }
+
+
+def converter(kind: str, name: str) -> f.Converter:
+    """Return the converter of a field; ``registration.capacity`` names a sub-field."""
+    head, _, sub = name.partition(".")
+    convert = FIELDS[kind][head][0]
+    return f.REGISTRATION[sub] if sub and convert is f.registration else convert
+
+
+def max_length(kind: str, name: str) -> int:
+    """Return the most characters a text field may hold (forms state it to editors)."""
+    convert = converter(kind, name)
+    if not isinstance(convert, f.Text):
+        raise TypeError(f"{kind}.{name} is not a text field")
+    return convert.max_len
+
+
+def minimum(kind: str, name: str) -> int:
+    """Return the smallest value a whole-number field may hold."""
+    convert = converter(kind, name)
+    if not isinstance(convert, f.Integer):
+        raise TypeError(f"{kind}.{name} is not a whole-number field")
+    return convert.minimum

@@ -1,0 +1,72 @@
+"""Entry file names (slugs): their pattern, the names a kind may not take, and suggestions.
+
+A slug is also an address (``/news/<slug>/``, ``/<page-slug>/``), so some well-formed names
+are still refused: a page may not take a site section's name, and a news slug may not be all
+digits, which is a year list (``/news/2026/``). Suggestions never produce such a name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+
+from pypinyin import Style, lazy_pinyin
+
+MAX_LENGTH = 80
+SLUG_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_LENGTH - 1}}}\Z")
+# Suggestions stay shorter than the limit, leaving room for a "-2" when the name is taken.
+SUGGESTED_LENGTH = 60
+FALLBACK = "entry"
+
+RESERVED_PAGE_SLUGS = frozenset(
+    {
+        "news",
+        "activities",
+        "stations",
+        "search",
+        "api",
+        "static",
+        "media",
+        "admin",
+        "pagefind",
+        "numbers",
+        "page",
+        "feed",
+        "rss",
+        "sitemap",
+    }
+)
+
+# Why a slug is refused: not the pattern, a site section's name, or a year (news only).
+PATTERN, RESERVED, YEAR = "pattern", "reserved", "year"
+
+
+def refusal(kind: str, slug: str) -> str | None:
+    """Return why ``slug`` may not name an entry of ``kind`` (PATTERN, RESERVED, YEAR), or None."""
+    if not SLUG_RE.match(slug):
+        return PATTERN
+    if kind == "pages" and slug in RESERVED_PAGE_SLUGS:
+        return RESERVED
+    if kind == "news" and slug.isdigit():
+        return YEAR
+    return None
+
+
+def suggest(title: str, taken: Container[str] = (), kind: str = "") -> str:
+    """Return a free slug from the title's pinyin: ``区总工会召开`` → ``qu-zong-gong-hui-zhao-kai``.
+
+    The pinyin is cut at a syllable boundary to at most SUGGESTED_LENGTH characters. A title
+    that gives no letters or only digits is prefixed with ``entry`` (``2026`` → ``entry-2026``,
+    ``！！`` → ``entry``), since an all-digit name is refused for news. A name in ``taken``
+    gets the first free ``-2``, ``-3`` … suffix, as does one ``kind`` may not take.
+    """
+    words = lazy_pinyin(title, style=Style.NORMAL, errors=lambda chars: chars.split())
+    text = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
+    if len(text) > SUGGESTED_LENGTH:
+        head = text[: SUGGESTED_LENGTH + 1]  # one more: a "-" there ends a whole syllable
+        text = head.rsplit("-", 1)[0] if "-" in head else head[:SUGGESTED_LENGTH]
+    base = text if text and not text.isdigit() else "-".join(filter(None, (FALLBACK, text)))
+    slug, number = base, 2
+    while slug in taken or refusal(kind, slug):
+        slug, number = f"{base}-{number}", number + 1
+    return slug
