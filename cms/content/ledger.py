@@ -14,13 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypinyin import lazy_pinyin
-
 from ..geo import coords
 from . import writer
 from .fields import PHONE_RE
 from .hours import parse_line
 from .model import Station, Term
+from .slugs import suggest
 from .spreadsheet import COLUMNS, LedgerError, LedgerRow, export_ledger, read_ledger
 from .store import Content
 
@@ -137,16 +136,6 @@ def normalize_crs(text: str) -> str | None:
     return CRS_NAMES.get(key)
 
 
-def slug_from_name(name: str, taken: set[str]) -> str:
-    """Suggest a slug from a Chinese name's pinyin, made unique against ``taken``."""
-    words = "-".join(lazy_pinyin(name)).lower()
-    base = re.sub(r"[^a-z0-9]+", "-", words).strip("-")[:70].rstrip("-") or "station"
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
 def plan_import(
     content: Content, rows: list[LedgerRow], default_crs: str = "wgs84", new_status: str = "draft"
 ) -> ImportPlan:
@@ -215,7 +204,7 @@ def _plan_row(
 
     match = existing.get(key, [None])[0]
     if match is None:
-        slug = slug_from_name(name, taken)
+        slug = suggest(name, taken, "stations")
         fields, body, expected = {**values, "status": new_status}, "", None
     else:
         slug, body, expected = match.slug, match.body, match.version
@@ -341,5 +330,4 @@ __all__ = [
     "normalize_crs",
     "plan_import",
     "read_ledger",
-    "slug_from_name",
 ]

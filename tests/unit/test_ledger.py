@@ -19,8 +19,8 @@ from cms.content.ledger import (
     export_ledger,
     plan_import,
     read_ledger,
-    slug_from_name,
 )
+from cms.content.slugs import suggest
 from cms.geo import coords
 from tests.conftest import DATA, ROOT
 
@@ -226,8 +226,14 @@ def test_new_slugs_are_unique(content_copy):
     (content_copy / "stations" / "ce-shi-yi-zhan.md").write_text("broken", encoding="utf-8")
     plan = _plan_of(content_copy, _xlsx([_row(), _row(街道="布吉街道")]))
     assert [r.slug for r in plan.rows] == ["ce-shi-yi-zhan-2", "ce-shi-yi-zhan-3"]
-    assert slug_from_name("！！", set()) == "station"
-    assert slug_from_name("A座 驿站", {"a-zuo-yi-zhan"}) == "a-zuo-yi-zhan-2"
+
+
+def test_new_slugs_are_suggested_as_the_admin_suggests_them(content_copy):
+    long_name = "区总工会职工服务中心坂田街道环卫工人爱心驿站暨产业工人队伍建设改革示范点" * 2
+    names = ["2026", long_name[:70]]
+    plan = _plan_of(content_copy, _xlsx([_row(名称=name) for name in names]))
+    assert [r.slug for r in plan.rows] == [suggest(name) for name in names]
+    assert plan.rows[0].slug == "entry-2026"
 
 
 # --- applying --------------------------------------------------------------------------------
