@@ -166,7 +166,7 @@ def settle(site: Path, timeout: float = 120) -> None:
     raise SystemExit(f"the work after publishing {releases.current()} went on for {timeout:.0f} s")
 
 
-def _edit_news(corpus: Path, server: Server, marker: str, rebuild) -> float:  # noqa: ANN001
+def _edit_news(corpus: Path, server: Server, marker: str, rebuild) -> float:
     """Append a paragraph to one news file; time until its page shows it on the server."""
     path = corpus / "news" / "news-000100.md"
     started = time.perf_counter()
@@ -177,7 +177,7 @@ def _edit_news(corpus: Path, server: Server, marker: str, rebuild) -> float:  # 
         return server.wait_for("/news/news-000100/", marker) - started
 
 
-def _new_station(corpus: Path, server: Server, marker: str, rebuild) -> float:  # noqa: ANN001
+def _new_station(corpus: Path, server: Server, marker: str, rebuild) -> float:
     """Add one station; time until its page and the map data serve it."""
     slug = f"bench-new-{marker}"
     started = time.perf_counter()
@@ -191,14 +191,14 @@ def _new_station(corpus: Path, server: Server, marker: str, rebuild) -> float:  
 
 
 @contextlib.contextmanager
-def _building(rebuild):  # noqa: ANN001, ANN202
+def _building(rebuild):
     """Run ``rebuild`` in a thread for the duration of the block; re-raise what it raised."""
     failed: list[BaseException] = []
 
     def work() -> None:
         try:
             rebuild()
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+        except BaseException as exc:  # handed to the caller
             failed.append(exc)
 
     thread = threading.Thread(target=work)

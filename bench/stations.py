@@ -108,13 +108,13 @@ def make_content(target: Path, count: int, seed: int = 20261125) -> None:
         )
 
 
-def gzipped(app):  # noqa: ANN001, ANN201 - a WSGI middleware
+def gzipped(app):  # a WSGI middleware
     """Compress text responses as nginx's ``gzip on`` would (Lighthouse counts bytes sent)."""
 
-    def wrapped(environ, start_response):  # noqa: ANN001, ANN202
+    def wrapped(environ, start_response):
         seen: dict = {}
 
-        def keep(status, headers, exc_info=None):  # noqa: ANN001, ANN202
+        def keep(status, headers, exc_info=None):
             seen.update(status=status, headers=headers)
             return lambda data: None
 

@@ -98,12 +98,12 @@ def create_app(
     views.add_views(admin, index)
 
     @app.errorhandler(403)
-    def forbidden(error):  # noqa: ANN001, ANN202
+    def forbidden(error):
         message = "你的角色不能做这件事。需要时请联系编辑或管理员。"
         return render_template("admin/error.html", title="没有权限", message=message), 403
 
     @app.errorhandler(404)
-    def not_found(error):  # noqa: ANN001, ANN202
+    def not_found(error):
         message = "没有这个页面，可能已被删除。"
         return render_template("admin/error.html", title="找不到", message=message), 404
 

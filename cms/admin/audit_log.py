@@ -44,7 +44,7 @@ class AuditView(SecureView):
         )  # fmt: skip
 
     @expose("/")
-    def index(self):  # noqa: ANN201
+    def index(self):
         page = max(1, request.args.get("page", 1, type=int))
         action = request.args.get("action", "")
         user = request.args.get("user", "")

@@ -38,7 +38,7 @@ ACTION_LABELS = {
 NEXT_STATUS = {"submit": "review", "publish": "published", "unpublish": "draft"}
 
 
-def when(value: dt.datetime | dt.date | None, tz) -> str:  # noqa: ANN001 - a tzinfo
+def when(value: dt.datetime | dt.date | None, tz) -> str:  # a tzinfo
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -60,7 +60,7 @@ class EntryView(BaseModelView):
     default_sort: tuple[str, bool] = ("date", True)
     column_labels = {"status": "状态", "title": "标题", "slug": "网址名"}
 
-    def __init__(self, index, name: str, icon: str = "fa-file-text-o"):  # noqa: ANN001
+    def __init__(self, index, name: str, icon: str = "fa-file-text-o"):
         self.store = index
         super().__init__(
             ENTRY_CLASSES[self.kind],
@@ -81,7 +81,7 @@ class EntryView(BaseModelView):
         return g.yizhan_content
 
     @property
-    def tz(self):  # noqa: ANN201
+    def tz(self):
         return context_for(self.content().site).tz
 
     def now(self) -> dt.datetime:
@@ -111,23 +111,23 @@ class EntryView(BaseModelView):
     def search_placeholder(self) -> str:
         return "搜索标题、摘要、正文"
 
-    def scaffold_filters(self, name):  # noqa: ANN001, ANN201
+    def scaffold_filters(self, name):
         return None
 
-    def scaffold_form(self):  # noqa: ANN201
+    def scaffold_form(self):
         return FORMS[self.kind]
 
-    def scaffold_list_form(self, widget=None, validators=None):  # noqa: ANN001, ANN201
+    def scaffold_list_form(self, widget=None, validators=None):
         return None
 
-    def _vocabulary(self, name: str):  # noqa: ANN202
+    def _vocabulary(self, name: str):
         return lambda: [(t.key, t.label) for t in getattr(self.content().site, name).values()]
 
-    def _get_filter_groups(self):  # noqa: ANN202
+    def _get_filter_groups(self):
         self._refresh_filters_cache()  # vocabulary options follow site.yml while running
         return super()._get_filter_groups()
 
-    def get_list(self, page, sort_field, sort_desc, search, filters, page_size=None):  # noqa: ANN001, ANN201
+    def get_list(self, page, sort_field, sort_desc, search, filters, page_size=None):
         entries = list(self.content().entries.get(self.kind, {}).values())
         if search:
             entries = listing.search(entries, search, self.search_fields)
@@ -145,17 +145,17 @@ class EntryView(BaseModelView):
     def get_one(self, id: str) -> Entry | None:  # noqa: A002 - Flask-Admin's name
         return self.content().get(self.kind, id)
 
-    def create_model(self, form):  # noqa: ANN001, ANN201 - writes happen in _submit
+    def create_model(self, form):  # writes happen in _submit
         return False
 
-    def update_model(self, form, model):  # noqa: ANN001, ANN201
+    def update_model(self, form, model):
         return False
 
-    def delete_model(self, model):  # noqa: ANN001, ANN201
+    def delete_model(self, model):
         return False
 
     # list cells
-    def _format_status(self, context, model: Entry, name: str) -> Markup:  # noqa: ANN001
+    def _format_status(self, context, model: Entry, name: str) -> Markup:
         state = listing.state(model, self.now())
         if state == "scheduled":
             text = f"定时发布 {when(model.publish_at, self.tz)}"
@@ -163,25 +163,25 @@ class EntryView(BaseModelView):
             text = STATUS_LABELS.get(model.status, model.status)
         return Markup('<span class="badge status-{}">{}</span>').format(state, text)
 
-    def _format_term(self, vocabulary: str):  # noqa: ANN202
-        def format_(view, context, model, name):  # noqa: ANN001, ANN202
+    def _format_term(self, vocabulary: str):
+        def format_(view, context, model, name):
             key = getattr(model, name, "")
             term = getattr(self.content().site, vocabulary).get(key)
             return term.label if term else key
 
         return format_
 
-    def _format_when(self, view, context, model, name):  # noqa: ANN001, ANN202
+    def _format_when(self, view, context, model, name):
         return when(getattr(model, name, None), self.tz)
 
-    def _format_title(self, view, context, model, name):  # noqa: ANN001, ANN202
+    def _format_title(self, view, context, model, name):
         url = self.get_url(".edit_view", id=model.slug)
         return Markup('<a href="{}">{}</a><br><small class="text-muted">{}</small>').format(
             url, model.title_text, model.slug
         )
 
     @property
-    def column_formatters(self):  # noqa: ANN201
+    def column_formatters(self):
         return {
             "status": lambda v, c, m, n: self._format_status(c, m, n),
             "title": self._format_title,
@@ -195,7 +195,7 @@ class EntryView(BaseModelView):
 
     # pages
     @expose("/new/", methods=("GET", "POST"))
-    def create_view(self):  # noqa: ANN201
+    def create_view(self):
         content = self.content()
         form = self._form(content)
         if request.method == "GET":
@@ -215,7 +215,7 @@ class EntryView(BaseModelView):
         return self._render_form(form, None)
 
     @expose("/edit/", methods=("GET", "POST"))
-    def edit_view(self):  # noqa: ANN201
+    def edit_view(self):
         slug = request.args.get("id", "")
         content = self.content()
         entry = content.get(self.kind, slug)
@@ -238,7 +238,7 @@ class EntryView(BaseModelView):
                 self._check_the_rest(form, entry, content)
         return self._render_form(form, entry)
 
-    def _form(self, content: Content):  # noqa: ANN202
+    def _form(self, content: Content):
         form = FORMS[self.kind](request.form if request.method == "POST" else None)
         stations = [
             (s.slug, s.title_text)
@@ -247,7 +247,7 @@ class EntryView(BaseModelView):
         set_choices(form, self.kind, content.site, stations)
         return form
 
-    def _render_form(self, form, entry: Entry | None):  # noqa: ANN001, ANN202
+    def _render_form(self, form, entry: Entry | None):
         user = current_user()
         locked = entry is not None and entry.status == "published" and not user.can("editor")
         state = listing.state(entry, self.now()) if entry else "draft"
@@ -264,13 +264,13 @@ class EntryView(BaseModelView):
             return_url=self.get_url(".index_view"),
         )
 
-    def _tiles(self):  # noqa: ANN202
+    def _tiles(self):
         try:
             return tiles_for(self.content().site.map)
         except ValueError:
             return OSM
 
-    def _text_of(self, form, entry: Entry | None, status: str | None = None) -> str:  # noqa: ANN001
+    def _text_of(self, form, entry: Entry | None, status: str | None = None) -> str:
         """Return the file text the form describes (used for saving and for the conflict page)."""
         fields = writer.fields_of(entry) if entry else {}
         # An invalid form: keep what can be kept; the body is what matters here.
@@ -279,7 +279,7 @@ class EntryView(BaseModelView):
         fields["status"] = status or (entry.status if entry else "draft")
         return writer.dump(self.kind, fields, request.form.get("body", ""))
 
-    def _submit(self, form, entry: Entry | None, content: Content):  # noqa: ANN001, ANN202
+    def _submit(self, form, entry: Entry | None, content: Content):
         user = current_user()
         action = request.form.get("action", "save")
         if action not in ACTION_LABELS:
@@ -323,11 +323,11 @@ class EntryView(BaseModelView):
         return redirect(self.get_url(".edit_view", id=slug))
 
     @staticmethod
-    def _field_of(form, problem):  # noqa: ANN001, ANN205 - a form field or None
+    def _field_of(form, problem):  # a form field or None
         name = problem.field.split(".")[0]
         return form.lat if name == "location" else form._fields.get(name)
 
-    def _check_the_rest(self, form, entry: Entry | None, content: Content) -> None:  # noqa: ANN001
+    def _check_the_rest(self, form, entry: Entry | None, content: Content) -> None:
         """The form's own checks failed: run the content checks too, so that one submit names
         every problem rather than one stage at a time. Only fields with no error yet are told
         (a refused field would be named twice), and only when every field could be read (a
@@ -348,7 +348,7 @@ class EntryView(BaseModelView):
             if target is not None and not target.errors and target.name != "slug":
                 target.errors = [*target.errors, in_chinese(problem)]
 
-    def _conflict(self, slug: str, expected: str, mine: str):  # noqa: ANN202
+    def _conflict(self, slug: str, expected: str, mine: str):
         root = self.content().root
         path = writer.entry_path(root, self.kind, slug)
         current = path.read_text(encoding="utf-8") if path.exists() else None
@@ -372,7 +372,7 @@ class EntryView(BaseModelView):
         )
         return body, 409
 
-    def _missing(self, slug: str, content: Content):  # noqa: ANN202
+    def _missing(self, slug: str, content: Content):
         problems = [p for p in content.problems if p.path == f"content/{self.kind}/{slug}.md"]
         if not problems:
             flash("没有这个条目，可能已被删除。", "warning")
@@ -380,7 +380,7 @@ class EntryView(BaseModelView):
         return self.render("admin/entries/broken.html", slug=slug, problems=problems), 422
 
     @expose("/delete/", methods=("POST",))
-    def delete_view(self):  # noqa: ANN201
+    def delete_view(self):
         require("editor")
         slug = request.form.get("id", "")
         entry = self.content().get(self.kind, slug) or abort(404)
@@ -395,7 +395,7 @@ class EntryView(BaseModelView):
         return redirect(self.get_url(".index_view"))
 
     @expose("/history/")
-    def history_view(self):  # noqa: ANN201
+    def history_view(self):
         slug = request.args.get("id", "")
         root = self.content().root
         try:
@@ -410,7 +410,7 @@ class EntryView(BaseModelView):
         )
 
     @expose("/revision/")
-    def revision_view(self):  # noqa: ANN201
+    def revision_view(self):
         slug, rev = request.args.get("id", ""), request.args.get("rev", "")
         root = self.content().root
         try:
@@ -438,7 +438,7 @@ class EntryView(BaseModelView):
         )
 
     @expose("/restore/", methods=("POST",))
-    def restore_view(self):  # noqa: ANN201
+    def restore_view(self):
         slug, rev = request.form.get("id", ""), request.form.get("rev", "")
         root = self.content().root
         user = current_user()
@@ -468,7 +468,7 @@ class EntryView(BaseModelView):
         return redirect(self.get_url(".edit_view", id=slug))
 
     @expose("/preview/", methods=("GET", "POST"))
-    def preview_view(self):  # noqa: ANN201
+    def preview_view(self):
         content = self.content()
         if request.method == "GET":
             entry = content.get(self.kind, request.args.get("id", "")) or abort(404)
@@ -494,14 +494,14 @@ class EntryView(BaseModelView):
         return html, 200 if status == 200 else status
 
     @expose("/slug/")
-    def slug_view(self):  # noqa: ANN201
+    def slug_view(self):
         taken = set(self.content().entries.get(self.kind, {}))
         if self.kind == "pages":
             taken |= RESERVED_PAGE_SLUGS
         return jsonify(slug=suggest(request.args.get("title", ""), taken))
 
     @expose("/coords/")
-    def coords_view(self):  # noqa: ANN201
+    def coords_view(self):
         try:
             lat, lng = parse_pasted(request.args.get("text", ""), request.args.get("crs", "gcj02"))
         except ValueError:
@@ -524,7 +524,7 @@ class NewsView(EntryView):
     def term_columns(self) -> dict:
         return {"category": self._format_term("news_categories")}
 
-    def get_filters(self):  # noqa: ANN201
+    def get_filters(self):
         return [
             listing.status_filter(self.now),
             listing.term_filter("栏目", "category", self._vocabulary("news_categories")),
@@ -552,7 +552,7 @@ class ActivityView(EntryView):
             "street": self._format_term("streets"),
         }
 
-    def get_filters(self):  # noqa: ANN201
+    def get_filters(self):
         return [
             listing.status_filter(self.now),
             listing.term_filter("品牌", "brand", self._vocabulary("activity_brands")),
@@ -578,7 +578,7 @@ class StationView(EntryView):
     def term_columns(self) -> dict:
         return {"type": self._format_term("station_types"), "street": self._format_term("streets")}
 
-    def get_filters(self):  # noqa: ANN201
+    def get_filters(self):
         return [
             listing.status_filter(self.now),
             listing.term_filter("类型", "type", self._vocabulary("station_types")),
@@ -595,5 +595,5 @@ class PageView(EntryView):
     column_labels = {**EntryView.column_labels, "order": "顺序"}
     default_sort = ("order", False)
 
-    def get_filters(self):  # noqa: ANN201
+    def get_filters(self):
         return [listing.status_filter(self.now)]

@@ -69,7 +69,7 @@ class ContentIndex:
             changed |= self._refresh_kind(kind, ctx)
         return changed
 
-    def _refresh_kind(self, kind: str, ctx) -> bool:  # noqa: ANN001 - a fields.Context
+    def _refresh_kind(self, kind: str, ctx) -> bool:  # a fields.Context
         state = self._kinds[kind]
         folder = self.root / kind
         seen: dict[str, tuple[int, int, int]] = {}

@@ -18,7 +18,7 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}\Z")
 
 
 class LedgerView(SecureView):
-    def __init__(self, index, name: str):  # noqa: ANN001
+    def __init__(self, index, name: str):
         self.store = index
         super().__init__(
             name=name, endpoint="ledger", url="/admin/ledger", menu_icon_type="fa",
@@ -31,11 +31,11 @@ class LedgerView(SecureView):
         return folder
 
     @expose("/")
-    def index(self):  # noqa: ANN201
+    def index(self):
         return self.render("admin/ledger.html", plan=None, crs_choices=CRS, token="", crs="wgs84")
 
     @expose("/check/", methods=("POST",))
-    def check(self):  # noqa: ANN201
+    def check(self):
         """Dry run: read the file, keep it for the apply step, and show every row's outcome."""
         require("editor")
         upload = request.files.get("file")
@@ -58,7 +58,7 @@ class LedgerView(SecureView):
         )  # fmt: skip
 
     @expose("/apply/", methods=("POST",))
-    def apply(self):  # noqa: ANN201
+    def apply(self):
         require("editor")
         token, crs = request.form.get("token", ""), request.form.get("crs", "wgs84")
         if not _TOKEN.match(token):
@@ -81,7 +81,7 @@ class LedgerView(SecureView):
         return redirect(url_for(".index"))
 
     @expose("/export/<fmt>")
-    def export(self, fmt: str):  # noqa: ANN201
+    def export(self, fmt: str):
         if fmt not in ("xlsx", "csv"):
             abort(404)
         data = export_ledger(self.store.content(), fmt)

@@ -32,7 +32,7 @@ class EntryFilter(BaseFilter):
         self.test = test
         self.label = label
 
-    def apply(self, query: list[Entry], value) -> list[Entry]:  # noqa: ANN001
+    def apply(self, query: list[Entry], value) -> list[Entry]:
         return [e for e in query if self.test(e, value)]
 
     def operation(self) -> str:

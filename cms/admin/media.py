@@ -14,7 +14,7 @@ from .views import SecureView
 
 
 class MediaView(SecureView):
-    def __init__(self, index, name: str):  # noqa: ANN001
+    def __init__(self, index, name: str):
         self.store = index
         super().__init__(
             name=name, endpoint="media", url="/admin/media", menu_icon_type="fa",
@@ -26,12 +26,12 @@ class MediaView(SecureView):
         return current_app.config.get("YIZHAN_NOW") or dt.datetime.now(tz)
 
     @expose("/")
-    def index(self):  # noqa: ANN201
+    def index(self):
         files = list_media(self.store.content())
         return self.render("admin/media.html", files=files)
 
     @expose("/list.json")
-    def list_json(self):  # noqa: ANN201
+    def list_json(self):
         files = list_media(self.store.content())
         return jsonify(
             files=[
@@ -47,7 +47,7 @@ class MediaView(SecureView):
         )
 
     @expose("/upload/", methods=("POST",))
-    def upload(self):  # noqa: ANN201
+    def upload(self):
         content = self.store.content()
         stored, refused = [], []
         for upload in request.files.getlist("files"):
@@ -68,7 +68,7 @@ class MediaView(SecureView):
         return redirect(url_for(".index"), 303)
 
     @expose("/delete/", methods=("POST",))
-    def delete(self):  # noqa: ANN201
+    def delete(self):
         require("editor")
         ref = request.form.get("ref", "")
         try:

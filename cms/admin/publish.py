@@ -22,14 +22,14 @@ def publisher() -> Publisher:
     return found
 
 
-def job_state(job) -> dict | None:  # noqa: ANN001 - a jobs.Job
+def job_state(job) -> dict | None:  # a jobs.Job
     return job.to_dict() if job is not None else None
 
 
 class PublishView(SecureView):
     role = "editor"
 
-    def __init__(self, index, name: str):  # noqa: ANN001
+    def __init__(self, index, name: str):
         self.store = index
         super().__init__(
             name=name, endpoint="publish", url="/admin/publish", menu_icon_type="fa",
@@ -37,7 +37,7 @@ class PublishView(SecureView):
         )  # fmt: skip
 
     @expose("/")
-    def index(self):  # noqa: ANN201
+    def index(self):
         pub = publisher()
         return self.render(
             "admin/publish.html",
@@ -47,7 +47,7 @@ class PublishView(SecureView):
         )
 
     @expose("/start/", methods=("POST",))
-    def start(self):  # noqa: ANN201
+    def start(self):
         job = publisher().start(current_user().name)
         audit("site-publish", getattr(job, "id", ""))
         if request.accept_mimetypes.best == "application/json":
@@ -55,12 +55,12 @@ class PublishView(SecureView):
         return redirect(url_for(".index"), 303)
 
     @expose("/status.json")
-    def status(self):  # noqa: ANN201
+    def status(self):
         pub = publisher()
         return jsonify(job=job_state(pub.current() or pub.last()))
 
     @expose("/rollback/", methods=("POST",))
-    def rollback(self):  # noqa: ANN201
+    def rollback(self):
         require("admin")
         try:
             release = publisher().rollback()

@@ -35,7 +35,7 @@ class UsersView(SecureView):
         )  # fmt: skip
 
     @expose("/", methods=("GET", "POST"))
-    def index(self):  # noqa: ANN201
+    def index(self):
         form = NewUserForm(request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
             try:
@@ -51,7 +51,7 @@ class UsersView(SecureView):
         )
 
     @expose("/change/", methods=("POST",))
-    def change(self):  # noqa: ANN201
+    def change(self):
         name = request.form.get("name", "")
         what = request.form.get("what", "")
         try:

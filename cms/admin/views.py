@@ -28,7 +28,7 @@ class SecureView(BaseView):
     def is_visible(self) -> bool:
         return self.is_accessible()
 
-    def inaccessible_callback(self, name, **kwargs):  # noqa: ANN001, ANN201
+    def inaccessible_callback(self, name, **kwargs):
         from flask import abort
 
         abort(403)
@@ -47,7 +47,7 @@ class HomeView(AdminIndexView):
         return current_user() is not None
 
     @expose("/")
-    def index(self):  # noqa: ANN201
+    def index(self):
         content = self.store.content()
         tz = content.site.timezone
         from zoneinfo import ZoneInfo
@@ -88,11 +88,11 @@ class SiteView(SecureView):
         return False
 
     @expose("/")
-    def home(self):  # noqa: ANN201
+    def home(self):
         return self.index("")
 
     @expose("/<path:path>")
-    def index(self, path: str):  # noqa: ANN201
+    def index(self, path: str):
         now = current_app.config.get("YIZHAN_NOW")
         return self.preview.respond(
             self.store.content(), self.store.generation, path, now, request.script_root

@@ -19,23 +19,23 @@ ROOT = Path(__file__).resolve().parents[2]
 class Combined:
     """Send /admin and everything under it to the admin app, the rest to ``site``."""
 
-    def __init__(self, admin, site=None):  # noqa: ANN001 - WSGI apps
+    def __init__(self, admin, site=None):  # WSGI apps
         self.admin = admin
         self.site = site or _to_admin
 
-    def __call__(self, environ, start_response):  # noqa: ANN001 - the WSGI signature
+    def __call__(self, environ, start_response):  # the WSGI signature
         path = environ.get("PATH_INFO", "")
         target = self.admin if path == "/admin" or path.startswith("/admin/") else self.site
         return target(environ, start_response)
 
 
-def _to_admin(environ, start_response):  # noqa: ANN001
+def _to_admin(environ, start_response):
     """Without the built site, the root sends visitors to the admin."""
     request = Request(environ)
     return Response("", 302, {"Location": request.script_root + "/admin/"})(environ, start_response)
 
 
-def serve_app(content_root: Path, instance: Path, output: Path | None, config=None):  # noqa: ANN001, ANN201
+def serve_app(content_root: Path, instance: Path, output: Path | None, config=None):
     """Return the admin (and the built site at /, when ``output`` is given) as one WSGI app."""
     from ..publish.serve import StaticSite
     from .app import create_app
@@ -46,7 +46,7 @@ def serve_app(content_root: Path, instance: Path, output: Path | None, config=No
     return Combined(admin, StaticSite(output) if output else None)
 
 
-def _from_environment():  # noqa: ANN202
+def _from_environment():
     from .app import create_app
 
     content = Path(os.environ.get("YIZHAN_CONTENT", ROOT / "content"))
@@ -61,7 +61,7 @@ class _OnFirstRequest:
     def __init__(self) -> None:
         self._app = None
 
-    def __call__(self, environ, start_response):  # noqa: ANN001 - the WSGI signature
+    def __call__(self, environ, start_response):  # the WSGI signature
         if self._app is None:
             self._app = Combined(_from_environment())
         return self._app(environ, start_response)

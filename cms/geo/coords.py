@@ -90,7 +90,7 @@ def gcj02_to_bd09(lat: float, lng: float) -> tuple[float, float]:
     return z * math.sin(theta) + 0.006, z * math.cos(theta) + 0.0065
 
 
-def _invert(forward, lat: float, lng: float) -> tuple[float, float]:  # noqa: ANN001
+def _invert(forward, lat: float, lng: float) -> tuple[float, float]:
     """Solve forward(p) = (lat, lng) for p by fixed-point iteration (converges in a few steps)."""
     guess_lat, guess_lng = lat, lng
     for _ in range(30):

@@ -88,7 +88,7 @@ def _media_listing(root: Path, folder: str = ".") -> Iterator[tuple[str, list[st
             yield from _media_listing(root, f"{folder}/{item.name}")
 
 
-def _outcome(resolve, ref: str) -> str:  # noqa: ANN001 - a resolver
+def _outcome(resolve, ref: str) -> str:  # a resolver
     """Return what a reference resolves to, or the reason it does not, as one string."""
     try:
         return resolve(ref)

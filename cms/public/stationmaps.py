@@ -37,7 +37,7 @@ class StationMaps:
         self.site = data.site
         self._cache: dict[str, Any] = {}
 
-    def _once(self, key: str, make):  # noqa: ANN001, ANN202 - a small memo
+    def _once(self, key: str, make):  # a small memo
         if key not in self._cache:
             self._cache[key] = make()
         return self._cache[key]
@@ -156,7 +156,7 @@ class StationMaps:
 
         site = self.site
 
-        def terms(vocabulary) -> list[dict[str, str]]:  # noqa: ANN001
+        def terms(vocabulary) -> list[dict[str, str]]:
             return [{"key": k, "label": t.label} for k, t in vocabulary.items()]
 
         doc = {

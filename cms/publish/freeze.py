@@ -319,7 +319,7 @@ def _freeze_parallel(
     return frozen
 
 
-def _collect(results, workers: int, inbox: list[Frozen], failures: list[str]) -> None:  # noqa: ANN001
+def _collect(results, workers: int, inbox: list[Frozen], failures: list[str]) -> None:
     """Take the workers' batches off the queue until each has said it is done or failed."""
     finished = 0
     while finished < workers:
@@ -332,7 +332,7 @@ def _collect(results, workers: int, inbox: list[Frozen], failures: list[str]) ->
                 failures.append(message[1])
 
 
-def _worker(app: Flask, destination: Path, shard: list[Target], done, results) -> None:  # noqa: ANN001
+def _worker(app: Flask, destination: Path, shard: list[Target], done, results) -> None:
     try:
         for batch in _freeze_shard(app, destination, shard):
             with done.get_lock():

@@ -40,7 +40,7 @@ def links_in(root: Path, page: Path, prefix: str = "") -> dict[str, str]:
     return targets
 
 
-def _refs(element, attr: str) -> list[str]:  # noqa: ANN001 - an lxml element
+def _refs(element, attr: str) -> list[str]:  # an lxml element
     refs = [element.get(attr)] if element.get(attr) else []
     srcset = element.get("srcset")
     if srcset:

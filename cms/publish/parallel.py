@@ -71,7 +71,7 @@ def fork_map(func: Callable[[Any], Any], items: Sequence, jobs: int) -> list:
     return results
 
 
-def _work(func, items, shard, queue) -> None:  # noqa: ANN001
+def _work(func, items, shard, queue) -> None:
     try:
         queue.put((True, [(i, func(items[i])) for i in shard]))
     except BaseException:

@@ -9,7 +9,7 @@ import time
 class TerminalProgress:
     """Show ``[ 120/1500]  8%  /news/x/`` while freezing, at most ten times a second."""
 
-    def __init__(self, enabled: bool = True, stream=None):  # noqa: ANN001 - a text stream
+    def __init__(self, enabled: bool = True, stream=None):  # a text stream
         self.stream = stream or sys.stderr
         self.enabled = enabled
         self.tty = self.stream.isatty()

@@ -101,7 +101,7 @@ def _same_index(source: Path, copy: Path) -> bool:
         return False
 
 
-def replace(release: Path, fresh: Path, discard) -> None:  # noqa: ANN001 - Callable[[Path], None]
+def replace(release: Path, fresh: Path, discard) -> None:  # Callable[[Path], None]
     """Put ``fresh`` at ``release/pagefind``; the index it replaces goes to ``discard``.
 
     Two renames: a reader between them finds no index for a few microseconds, never a mix.

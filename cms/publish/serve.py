@@ -47,7 +47,7 @@ class StaticSite:
         self.root = Path(root)
         self.prefix = prefix.rstrip("/")
 
-    def __call__(self, environ, start_response):  # noqa: ANN001 - the WSGI signature
+    def __call__(self, environ, start_response):  # the WSGI signature
         request = Request(environ)
         response = self.respond(request)
         return response(environ, start_response)

@@ -177,7 +177,7 @@ class Renditions:
             self._headers[digest] = _read_header(data)
         return self._headers[digest]
 
-    def _rendition(self, digest: str, width: int, source_w: int, source_h: int, ext: str):  # noqa: ANN202
+    def _rendition(self, digest: str, width: int, source_w: int, source_h: int, ext: str):
         height = max(1, round(source_h * width / source_w))
         return Rendition(f"{digest}-{width}.{ext}", width, height)
 

@@ -40,8 +40,8 @@ class StrictSite:
     def __init__(self, site: Path, prefix: str = ""):
         self.files = StaticSite(site, prefix=prefix)
 
-    def __call__(self, environ, start_response):  # noqa: ANN001 - the WSGI signature
-        def start(status, headers, exc_info=None):  # noqa: ANN001, ANN202
+    def __call__(self, environ, start_response):  # the WSGI signature
+        def start(status, headers, exc_info=None):
             return start_response(status, [*headers, ("Content-Security-Policy", POLICY)], exc_info)
 
         return self.files(environ, start)
@@ -104,7 +104,7 @@ def loaded(page) -> None:
     )
 
 
-def results(page, load_all: bool = False, words=CHINESE) -> list[tuple[str, str]]:  # noqa: ANN001
+def results(page, load_all: bool = False, words=CHINESE) -> list[tuple[str, str]]:
     """Wait for the results a reader sees; return (title, href) of each page found."""
     said, load_more = words
     page.locator(".pagefind-ui__message").filter(has_text=said).wait_for(timeout=30_000)
@@ -198,7 +198,7 @@ def test_a_query_in_the_address_shows_every_filter_group_even_when_one_list_is_l
     panel must still offer every group (the UI counts only the lists it has loaded)."""
     held = []
 
-    def hold_the_first(route) -> None:  # noqa: ANN001
+    def hold_the_first(route) -> None:
         if held:
             route.continue_()
         else:

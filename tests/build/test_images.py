@@ -54,7 +54,7 @@ def image_at(site: Path, url: str, prefix: str = "") -> Image.Image:
     return image
 
 
-def check_picture(site: Path, picture, prefix: str = "") -> lxml.html.HtmlElement:  # noqa: ANN001
+def check_picture(site: Path, picture, prefix: str = "") -> lxml.html.HtmlElement:
     """Assert a <picture> is complete and every rendition it lists is in the release."""
     # libxml2 parses HTML 4 and does not know <source> is empty, so <img> ends up inside it.
     (source,) = picture.xpath(".//source")
@@ -175,7 +175,7 @@ def test_default_share_image_is_the_site_card(data_site):
     assert card.getpixel((10, 10))[:3] == (0xB7, 0x1C, 0x1C)
 
 
-def modules(svg) -> set[tuple[int, int]]:  # noqa: ANN001 - an lxml element
+def modules(svg) -> set[tuple[int, int]]:  # an lxml element
     """Read the dark modules (row, column) of a QR code drawn as one SVG path of strokes."""
     (path,) = svg.xpath("*[local-name()='path']")
     assert path.get("transform") == "scale(4)"
@@ -313,7 +313,7 @@ def test_an_edit_reads_only_the_media_files_that_changed(tmp_path, process):
     builder.build(now=NOW)
     builder.wait()  # the cache is saved for a fresh process
 
-    def publish():  # noqa: ANN202
+    def publish():
         global _OPENED
         nonlocal builder
         if process == "fresh process":

@@ -309,7 +309,7 @@ def test_cached_bodies_are_checked_again_when_what_their_links_reach_changes(
     _append(news, "\n[服务指南](../media/2025/guide.pdf)\n")
     builder = Builder(content_copy, live, jobs=1)
 
-    def publish():  # noqa: ANN202
+    def publish():
         if process == "warm builder":
             return builder.build(now=NOW)
         result = build(content_copy, live, now=NOW)

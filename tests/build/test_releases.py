@@ -105,7 +105,7 @@ def test_a_page_failing_in_a_parallel_build_stops_it_and_the_live_site_stays(
     builder, articles = os.getpid(), []
     real = views.render_template
 
-    def render(name, **context):  # noqa: ANN001, ANN003, ANN202
+    def render(name, **context):
         articles.append(name)
         # The first article is rendered before the fork; later ones are shared out.
         inside = (os.getpid() == builder) == (where == "builder")

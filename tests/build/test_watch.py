@@ -48,7 +48,7 @@ def _indexed_text(site: Path, url: str) -> str:
         return ""
 
 
-def _wait(condition, timeout: float = 60.0) -> None:  # noqa: ANN001
+def _wait(condition, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "the watch loop did not publish in time"

@@ -174,7 +174,7 @@ def _form_values(page: str, form_id: str | None = None) -> dict:
     return {k: v[0] if len(v) == 1 else v for k, v in data.items()}
 
 
-def _run(editors: list[Editor], work) -> None:  # noqa: ANN001 - work(editor) runs in a thread
+def _run(editors: list[Editor], work) -> None:  # work(editor) runs in a thread
     """Run ``work`` for every editor in its own thread, all starting at the same moment."""
     start = threading.Barrier(len(editors))
     failures: list[BaseException] = []

@@ -59,7 +59,7 @@ def load_blns() -> list[str]:
     return json.loads(BLNS.read_text(encoding="utf-8"))
 
 
-def normalised(kind: str, name: str, value: str):  # noqa: ANN201 - str or list
+def normalised(kind: str, name: str, value: str):  # str or list
     """Return what a stored field should hold for a submitted value (the form's documented rules).
 
     One-line and summary fields are trimmed; tags split at commas (, and ，); opening hours
@@ -76,7 +76,7 @@ def normalised(kind: str, name: str, value: str):  # noqa: ANN201 - str or list
     return value.strip()
 
 
-def loaded(entry, name: str):  # noqa: ANN001, ANN201
+def loaded(entry, name: str):
     """Return the value of a form field as the content layer loaded it."""
     if name in ("reg_phone", "reg_url"):
         reg = entry.registration
@@ -120,7 +120,7 @@ def field_errors(page: str) -> dict[str, list[str]]:
     return errors
 
 
-def save_strings(browser, root: Path, kind: str, strings: list[str], outcome: Outcome) -> None:  # noqa: ANN001
+def save_strings(browser, root: Path, kind: str, strings: list[str], outcome: Outcome) -> None:
     """Save every string into every text field of ``kind`` through the admin's create form."""
     from cms.content import load
 

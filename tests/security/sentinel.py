@@ -113,14 +113,14 @@ class Harness:
     its cache off and make every page fetch every script again).
     """
 
-    def __init__(self, app):  # noqa: ANN001 - WSGI
+    def __init__(self, app):  # WSGI
         self.app = app
         self.documents: dict[str, str] = {}  # path with query -> HTML
         self.url = ""
         self.statuses: dict[str, int] = {}  # address as requested -> last status answered
         self.failures: list[tuple[str, str]] = []  # (address, "HTTP 5xx (METHOD)")
 
-    def __call__(self, environ, start_response):  # noqa: ANN001, ANN204
+    def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         address = environ.get("REQUEST_URI") or path
         method = environ.get("REQUEST_METHOD", "GET")
@@ -137,7 +137,7 @@ class Harness:
                                       ("Content-Security-Policy-Report-Only", POLICY)])  # fmt: skip
             return [body.encode("utf-8")]
 
-        def start(status, headers, exc_info=None):  # noqa: ANN001, ANN202
+        def start(status, headers, exc_info=None):
             code = int(status.split(None, 1)[0])
             self.statuses[address] = code
             if code >= 500:  # a fetch (the live preview) or an asset failing counts too
@@ -163,7 +163,7 @@ class Harness:
 class Sentinel:
     """One browser context over one origin, with the handlers installed once."""
 
-    def __init__(self, browser, server: Harness, cookies: list | None = None, batch: int = 64):  # noqa: ANN001
+    def __init__(self, browser, server: Harness, cookies: list | None = None, batch: int = 64):
         self.origin = server.url
         self.bodies = server.documents
         self.batch = batch
@@ -179,11 +179,11 @@ class Sentinel:
         self.page.on("console", self._console)
         self.server = server
 
-    def _dialog(self, dialog) -> None:  # noqa: ANN001
+    def _dialog(self, dialog) -> None:
         self.report.dialogs.append((dialog.page.url if dialog.page else "", dialog.message))
         dialog.dismiss()
 
-    def _console(self, message) -> None:  # noqa: ANN001
+    def _console(self, message) -> None:
         # Not evidence: a missing image, or the theme's own scripts held back in the admin's
         # live preview, which is a sandboxed srcdoc frame without allow-scripts.
         benign = ("Failed to load resource", "Blocked script execution in 'about:srcdoc'")

@@ -76,7 +76,7 @@ EXPECTED = {
 }
 
 
-def _routes(app) -> list[tuple[str, str, str]]:  # noqa: ANN001
+def _routes(app) -> list[tuple[str, str, str]]:
     """Return (endpoint, method, url) for every rule of the app's url_map."""
     adapter = app.url_map.bind("localhost")
     routes = []
@@ -87,7 +87,7 @@ def _routes(app) -> list[tuple[str, str, str]]:  # noqa: ANN001
     return routes
 
 
-def _browsers(app) -> dict[str, Browser]:  # noqa: ANN001
+def _browsers(app) -> dict[str, Browser]:
     browsers = {}
     for role in ROLES:
         browser = Browser(app.test_client())
@@ -99,7 +99,7 @@ def _browsers(app) -> dict[str, Browser]:  # noqa: ANN001
     return browsers
 
 
-def _wait_for_builds(app) -> None:  # noqa: ANN001
+def _wait_for_builds(app) -> None:
     """Let a build that the table started finish before the content folder goes away."""
     publisher = app.extensions.get("yizhan_publisher")
     if publisher is not None:

@@ -116,7 +116,7 @@ def test_naughty_strings_are_stored_or_refused_and_never_run(
         server.stop()
 
 
-def _check(kind, app, content, output, harness, browser, monkeypatch) -> None:  # noqa: ANN001
+def _check(kind, app, content, output, harness, browser, monkeypatch) -> None:
     editor = Browser(app.admin.test_client())
     assert editor.login("editor", PASSWORD).status_code == 302
     outcome = Outcome()
@@ -149,7 +149,7 @@ def _check(kind, app, content, output, harness, browser, monkeypatch) -> None:  
     gated: list = []
     real_missing, real_check = build_module.missing, SiteData.check
 
-    def check(data):  # noqa: ANN001, ANN202
+    def check(data):
         problems = real_check(data)
         gated.extend(p for p in problems if "broken link" in p.message)
         return [p for p in problems if "broken link" not in p.message]

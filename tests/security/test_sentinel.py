@@ -27,7 +27,7 @@ PAGES = {
 }
 
 
-def _missing(environ, start_response):  # noqa: ANN001, ANN202 - WSGI
+def _missing(environ, start_response):  # WSGI
     start_response("404 Not Found", [("Content-Type", "text/plain")])
     return [b"missing"]
 

@@ -90,7 +90,7 @@ POLYGLOTS = {
 }  # fmt: skip
 
 
-def _upload(browser, name: str, data: bytes, json_reply: bool = True):  # noqa: ANN001
+def _upload(browser, name: str, data: bytes, json_reply: bool = True):
     """Post one file as the media page does (the body is encoded here, in memory)."""
     from werkzeug.datastructures import FileStorage
 

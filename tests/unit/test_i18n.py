@@ -70,7 +70,7 @@ def test_extraction_finds_the_theme_and_python_and_script_messages():
     assert ("报名截止", "activity state") in found and ("报名截止", None) in found
 
 
-def _forms(message) -> tuple[str, ...]:  # noqa: ANN001 - a babel Message
+def _forms(message) -> tuple[str, ...]:  # a babel Message
     """Return a message's translations: one per plural form for ngettext, else just the one."""
     return tuple(message.string) if message.pluralizable else (message.string,)
 
