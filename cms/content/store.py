@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,11 +108,12 @@ def _references(content: Content) -> list[Problem]:
     """Check references between entries and to media files."""
     problems = []
     stations = content.entries.get("stations", {})
+    media_exists = _media_test(content.root / "media")
     for kind in ("news", "activities"):
         for entry in content.entries.get(kind, {}).values():
             label = f"content/{entry.source}"
             cover = getattr(entry, "cover", "")
-            if cover and content.media_file(cover) is None:
+            if cover and not media_exists(cover):
                 problems.append(
                     Problem(
                         label,
@@ -141,6 +143,36 @@ def _references(content: Content) -> list[Problem]:
                         )
                     )
     return problems
+
+
+def _media_test(media: Path) -> Callable[[str], bool]:
+    """Return a test answering as ``Content.media_file(ref) is not None`` does, but faster.
+
+    Each folder is resolved once rather than each file, so checking 10,000 covers costs one
+    lstat each instead of a full path resolution each (most of a no-change load's time).
+    """
+    base = media.resolve()
+    folders: dict[str, str | None] = {}
+
+    def exists(ref: str) -> bool:
+        relative = ref.removeprefix("media/")
+        folder, _, name = relative.rpartition("/")
+        if folder not in folders:
+            target = (base / folder).resolve()
+            inside = target == base or base in target.parents
+            folders[folder] = str(target) if inside and target.is_dir() else None
+        real = folders[folder]
+        if real is None or name in ("", ".", ".."):
+            return False
+        try:
+            mode = os.lstat(f"{real}/{name}").st_mode
+        except (OSError, ValueError):
+            return False
+        if stat.S_ISLNK(mode):  # a link may lead out of the media folder: follow it fully
+            return resolve_inside(media, relative) is not None
+        return stat.S_ISREG(mode)
+
+    return exists
 
 
 def write_atomic(path: Path, data: bytes) -> None:
