@@ -5,16 +5,18 @@ cd "$(dirname "$0")"
 source scripts/setup.sh requirements-dev.txt
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not used) and
 # serve the built site with Debian's nginx using deploy/nginx.conf
-# (tests/browser/test_csp_nginx.py; openssl makes its throwaway certificate).
+# (tests/browser/test_csp_nginx.py; openssl makes its throwaway certificate). The HTML checker
+# (vnu.jar, tests/build/test_html_valid.py and tests/admin/test_html_valid.py) runs on Debian's Java.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v openssl >/dev/null || missing+=(openssl)
+command -v java >/dev/null || missing+=(default-jre-headless)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "Browser tests need ${missing[*]}: sudo apt-get install ${missing[*]}" >&2
+    echo "Browser and HTML tests need ${missing[*]}: sudo apt-get install ${missing[*]}" >&2
     exit 1
   fi
 fi

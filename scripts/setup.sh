@@ -33,8 +33,11 @@ fi
 # Test-only data (the Big List of Naughty Strings, pinned in tests/security/package-lock.json);
 # its install script only updates a git submodule, so it is not run. axe-core (pinned in
 # tests/browser/package-lock.json) is injected into pages by the accessibility tests; it has no
-# install script to run.
+# install script to run. The Nu HTML Checker's vnu.jar (pinned in tests/html/package-lock.json)
+# validates built and admin pages; its install script would fetch a Java runtime of its own, so it
+# is not run either: test.sh installs Debian's.
 if [ "${1:-}" = requirements-dev.txt ]; then
   (cd tests/security && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
   (cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  (cd tests/html && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
 fi
