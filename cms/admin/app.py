@@ -14,8 +14,9 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import Babel
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ..content.folder import ContentFolder
+from . import auth, security, views
 from .accounts import Accounts
-from .index import ContentIndex
 from .security import SESSION_HOURS
 from .translations import compile_catalogues
 
@@ -80,10 +81,8 @@ def create_app(
     Babel(app, locale_selector=lambda: "zh_Hans_CN", timezone_selector=lambda: "Asia/Shanghai")
     accounts = Accounts(instance / "admin.sqlite3", app.config.get("YIZHAN_ARGON2"))
     app.extensions["yizhan_accounts"] = accounts
-    index = ContentIndex(content_root)
-    app.extensions["yizhan_index"] = index
-
-    from . import auth, security, views
+    folder = ContentFolder(content_root)
+    app.extensions["yizhan_content"] = folder
 
     security.init_app(app)
     app.register_blueprint(auth.bp)
@@ -92,10 +91,10 @@ def create_app(
         name="驿站后台",
         url="/admin",
         theme=Bootstrap4Theme(base_template="admin/yizhan_base.html", fluid=True),
-        index_view=views.HomeView(index),
+        index_view=views.HomeView(folder),
         translations_path=translations,
     )
-    views.add_views(admin, index)
+    views.add_views(admin, folder)
 
     @app.errorhandler(403)
     def forbidden(error):

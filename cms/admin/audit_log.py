@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_admin import expose
 
-from .security import accounts
-from .views import SecureView
+from .security import SecureView, accounts
 
 ACTION_LABELS = {
     "login": "登录",

@@ -1,8 +1,9 @@
 """Flask-Admin model views over the content files: list, create, edit, workflow, history.
 
 The "model" is an Entry dataclass, the "database" is the content folder read through a
-ContentIndex, and every write goes through ``cms.content.writer`` (compare-and-swap on the
-version the form carried, a revision per save, atomic files).
+``ContentFolder`` (the build's loading and checks, kept current), and every write goes
+through ``cms.content.writer`` (compare-and-swap on the version the form carried, a revision
+per save, atomic files).
 """
 
 from __future__ import annotations
@@ -15,19 +16,18 @@ from flask_admin import expose
 from flask_admin.model import BaseModelView
 from markupsafe import Markup, escape
 
-from ..content import Content, Entry, writer
+from ..content import Content, Entry, slugs, workflow, writer
 from ..content.model import ENTRY_CLASSES
 from ..content.reader import context_for, parse_entry
+from ..content.workflow import publish_state
 from ..geo.coords import parse_pasted
 from ..maps.tiles import OSM, tiles_for
-from ..public.data import RESERVED_PAGE_SLUGS
 from . import listing
 from .diffs import diff
 from .forms import FORMS, STATUS_LABELS, fields_from, fill, set_choices
 from .preview import render_draft
 from .problems import in_chinese, told
 from .security import AdminForm, audit, current_user, require
-from .slugs import suggest
 
 ACTION_LABELS = {
     "save": "已保存",
@@ -35,7 +35,6 @@ ACTION_LABELS = {
     "publish": "已批准发布",
     "unpublish": "已撤回发布，改为草稿",
 }
-NEXT_STATUS = {"submit": "review", "publish": "published", "unpublish": "draft"}
 
 
 def when(value: dt.datetime | dt.date | None, tz) -> str:  # a tzinfo
@@ -60,8 +59,8 @@ class EntryView(BaseModelView):
     default_sort: tuple[str, bool] = ("date", True)
     column_labels = {"status": "状态", "title": "标题", "slug": "网址名"}
 
-    def __init__(self, index, name: str, icon: str = "fa-file-text-o"):
-        self.store = index
+    def __init__(self, folder, name: str, icon: str = "fa-file-text-o"):
+        self.store = folder
         super().__init__(
             ENTRY_CLASSES[self.kind],
             name=name,
@@ -93,7 +92,7 @@ class EntryView(BaseModelView):
     @property
     def can_delete(self) -> bool:  # type: ignore[override]
         user = current_user()
-        return bool(user and user.can("editor"))
+        return bool(user and user.can(workflow.ACTION_ROLES["delete"]))
 
     # Flask-Admin's data API
     def get_pk_value(self, model: Entry) -> str:
@@ -156,7 +155,7 @@ class EntryView(BaseModelView):
 
     # list cells
     def _format_status(self, context, model: Entry, name: str) -> Markup:
-        state = listing.state(model, self.now())
+        state = publish_state(model, self.now())
         if state == "scheduled":
             text = f"定时发布 {when(model.publish_at, self.tz)}"
         else:
@@ -205,7 +204,8 @@ class EntryView(BaseModelView):
         else:
             if not (form.slug.data or "").strip():
                 title = request.form.get("title") or request.form.get("name") or ""
-                form.slug.data = suggest(title, set(content.entries.get(self.kind, {})))
+                taken = content.entries.get(self.kind, {})
+                form.slug.data = slugs.suggest(title, taken, self.kind)
             if not form.validate():
                 self._check_the_rest(form, None, content)
                 return self._render_form(form, None)
@@ -249,8 +249,10 @@ class EntryView(BaseModelView):
 
     def _render_form(self, form, entry: Entry | None):
         user = current_user()
-        locked = entry is not None and entry.status == "published" and not user.can("editor")
-        state = listing.state(entry, self.now()) if entry else "draft"
+        locked = entry is not None and not user.can(
+            workflow.role_needed("save", entry.status, entry.status)
+        )
+        state = publish_state(entry, self.now()) if entry else "draft"
         return self.render(
             "admin/entries/edit.html",
             form=form,
@@ -282,26 +284,23 @@ class EntryView(BaseModelView):
     def _submit(self, form, entry: Entry | None, content: Content):
         user = current_user()
         action = request.form.get("action", "save")
-        if action not in ACTION_LABELS:
+        if action not in workflow.ACTIONS:
             abort(400)
-        if action in ("publish", "unpublish"):
-            require("editor")
-        if entry is not None and entry.status == "published" and not user.can("editor"):
-            abort(403)
+        status = workflow.next_status(action, entry.status if entry else None)
+        require(workflow.role_needed(action, entry.status if entry else None, status))
         slug = entry.slug if entry else form.slug.data
         if entry is None:
-            taken = content.entries.get(self.kind, {})
-            if slug in taken or (self.kind == "pages" and slug in RESERVED_PAGE_SLUGS):
+            refused = slugs.refusal(self.kind, slug)
+            if slug in content.entries.get(self.kind, {}) or refused == slugs.RESERVED:
                 form.slug.errors.append("这个网址名已被使用，请换一个")
-            elif self.kind == "news" and slug.isdigit():  # /news/<yyyy>/ is the year list
+            elif refused == slugs.YEAR:
                 form.slug.errors.append("新闻的网址名不能全是数字（会与年份列表冲突），请加上字母")
             if form.slug.errors:
                 self._check_the_rest(form, None, content)
                 return None
-        status = NEXT_STATUS.get(action, entry.status if entry else "draft")
         fields = writer.fields_of(entry) if entry else {}
         fields.update(fields_from(form, self.kind, self.tz))
-        if not user.can("editor"):  # writers neither schedule nor unschedule
+        if not user.can(workflow.SCHEDULE_ROLE):  # writers neither schedule nor unschedule
             fields["publish_at"] = entry.publish_at if entry else None
         fields["status"] = status
         text = writer.dump(self.kind, fields, form.body.data or "")
@@ -338,7 +337,8 @@ class EntryView(BaseModelView):
         except (TypeError, ValueError, AttributeError):
             return
         action = request.form.get("action", "save")
-        fields["status"] = NEXT_STATUS.get(action, entry.status if entry else "draft")
+        action = action if action in workflow.ACTIONS else "save"
+        fields["status"] = workflow.next_status(action, entry.status if entry else None)
         slug = entry.slug if entry else (form.slug.data or "")
         if form.slug.errors:
             slug = "preview"  # any good name: the file is not written
@@ -381,7 +381,7 @@ class EntryView(BaseModelView):
 
     @expose("/delete/", methods=("POST",))
     def delete_view(self):
-        require("editor")
+        require(workflow.ACTION_ROLES["delete"])
         slug = request.form.get("id", "")
         entry = self.content().get(self.kind, slug) or abort(404)
         version = request.form.get("version") or entry.version
@@ -440,7 +440,8 @@ class EntryView(BaseModelView):
     @expose("/restore/", methods=("POST",))
     def restore_view(self):
         slug, rev = request.form.get("id", ""), request.form.get("rev", "")
-        root = self.content().root
+        content = self.content()
+        root = content.root
         user = current_user()
         try:
             text = writer.revision_text(root, self.kind, slug, rev)
@@ -448,10 +449,14 @@ class EntryView(BaseModelView):
             abort(404)
         if text is None:
             abort(400)
-        entry = self.content().get(self.kind, slug)
-        restoring_live = "\nstatus: published\n" in text
-        if (restoring_live or (entry and entry.status == "published")) and not user.can("editor"):
-            abort(403)
+        entry = content.get(self.kind, slug)
+        # A revision that no longer parses is refused by the save below, whoever asks.
+        old, _ = parse_entry(text.encode(), self.kind, slug, context_for(content.site), rev)
+        require(
+            workflow.role_needed(
+                "restore", entry.status if entry else None, old.status if old else None
+            )
+        )
         expected = request.form.get("version") or None
         try:
             writer.restore(root, self.kind, slug, rev, expected, user.name)
@@ -495,10 +500,8 @@ class EntryView(BaseModelView):
 
     @expose("/slug/")
     def slug_view(self):
-        taken = set(self.content().entries.get(self.kind, {}))
-        if self.kind == "pages":
-            taken |= RESERVED_PAGE_SLUGS
-        return jsonify(slug=suggest(request.args.get("title", ""), taken))
+        taken = self.content().entries.get(self.kind, {})
+        return jsonify(slug=slugs.suggest(request.args.get("title", ""), taken, self.kind))
 
     @expose("/coords/")
     def coords_view(self):

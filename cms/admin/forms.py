@@ -20,9 +20,10 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..content import Entry, Site
-from ..content.fields import MEDIA_RE, PHONE_RE, SLUG_RE
+from ..content import Entry, Site, slugs
+from ..content.fields import LATITUDE, LONGITUDE, MEDIA_RE, PHONE_RE
 from ..content.hours import parse_line
+from ..content.schema import max_length, minimum
 from ..geo.coords import parse_pasted
 from .security import AdminForm
 
@@ -65,12 +66,22 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def longest(kind: str, name: str) -> Length:
+    """Return a form check of the length the content layer allows a text field."""
+    return Length(max=max_length(kind, name))
+
+
+def at_least(kind: str, name: str) -> NumberRange:
+    """Return a form check of the smallest number the content layer allows a field."""
+    return NumberRange(min=minimum(kind, name))
+
+
 class EntryForm(AdminForm):
     """Fields every kind has: the file name, the version loaded, the body, scheduling."""
 
     slug = StringField(
         "网址名（slug）",
-        validators=[Length(max=80)],
+        validators=[Length(max=slugs.MAX_LENGTH)],
         description="只用小写英文字母、数字和连字符；留空则按标题拼音生成。",
     )
     version = HiddenField()
@@ -78,35 +89,50 @@ class EntryForm(AdminForm):
     body = TextAreaField("正文（Markdown）", render_kw={"rows": 18})
 
     def validate_slug(self, field) -> None:
-        if not SLUG_RE.match(field.data or ""):
+        if slugs.refusal("", field.data or "") == slugs.PATTERN:
             raise ValidationError("网址名只能用小写英文字母、数字和连字符，并以字母或数字开头")
 
 
 class NewsForm(EntryForm):
-    title = StringField("标题", validators=[DataRequired("请填写标题"), Length(max=200)])
+    title = StringField("标题", validators=[DataRequired("请填写标题"), longest("news", "title")])
     date = DateTimeLocalField("发布日期", format=DATETIME, validators=[DataRequired("请填写日期")])
     category = SelectField("栏目", validators=[DataRequired()])
     tags = StringField("标签", description="用逗号分隔，例如：工联会, 产业工人")
-    summary = TextAreaField("摘要", validators=[Length(max=500)], render_kw={"rows": 2})
+    summary = TextAreaField("摘要", validators=[longest("news", "summary")], render_kw={"rows": 2})
     cover = StringField("封面图", validators=[_media])
-    author = StringField("作者", validators=[Length(max=100)])
+    author = StringField("作者", validators=[longest("news", "author")])
 
 
 class ActivityForm(EntryForm):
-    title = StringField("活动名称", validators=[DataRequired("请填写名称"), Length(max=200)])
+    title = StringField(
+        "活动名称", validators=[DataRequired("请填写名称"), longest("activities", "title")]
+    )
     starts_at = DateTimeLocalField("开始时间", format=DATETIME, validators=[DataRequired("请填写")])
     ends_at = DateTimeLocalField("结束时间", format=DATETIME, validators=[DataRequired("请填写")])
     brand = SelectField("活动品牌", validators=[DataRequired()])
     street = SelectField("街道")
-    venue = StringField("地点", validators=[Length(max=200)])
+    venue = StringField("地点", validators=[longest("activities", "venue")])
     station = SelectField("所在阵地")
-    summary = TextAreaField("摘要", validators=[Length(max=500)], render_kw={"rows": 2})
+    summary = TextAreaField(
+        "摘要", validators=[longest("activities", "summary")], render_kw={"rows": 2}
+    )
     cover = StringField("封面图", validators=[_media])
     reg_phone = StringField("报名电话", validators=[_phone])
     reg_deadline = DateField("报名截止日期", validators=[Optional()])
-    reg_capacity = IntegerField("名额", validators=[Optional(), NumberRange(min=1)])
-    reg_registered = IntegerField("已报名人数", validators=[Optional(), NumberRange(min=0)])
-    reg_url = StringField("报名网址", validators=[Optional(), URL(message="请填写 http(s) 网址")])
+    reg_capacity = IntegerField(
+        "名额", validators=[Optional(), at_least("activities", "registration.capacity")]
+    )
+    reg_registered = IntegerField(
+        "已报名人数", validators=[Optional(), at_least("activities", "registration.registered")]
+    )
+    reg_url = StringField(
+        "报名网址",
+        validators=[
+            Optional(),
+            longest("activities", "registration.url"),
+            URL(message="请填写 http(s) 网址"),
+        ],
+    )
 
     def validate_ends_at(self, field) -> None:
         if field.data and self.starts_at.data and field.data < self.starts_at.data:
@@ -114,15 +140,17 @@ class ActivityForm(EntryForm):
 
 
 class StationForm(EntryForm):
-    name = StringField("名称", validators=[DataRequired("请填写名称"), Length(max=100)])
+    name = StringField("名称", validators=[DataRequired("请填写名称"), longest("stations", "name")])
     type = SelectField("类型", validators=[DataRequired()])
     street = SelectField("街道", validators=[DataRequired()])
-    address = StringField("地址", validators=[DataRequired("请填写地址"), Length(max=200)])
+    address = StringField(
+        "地址", validators=[DataRequired("请填写地址"), longest("stations", "address")]
+    )
     lat = FloatField(
-        "纬度（WGS-84）", validators=[DataRequired("请在地图上选点"), NumberRange(-90, 90)]
+        "纬度（WGS-84）", validators=[DataRequired("请在地图上选点"), NumberRange(*LATITUDE)]
     )
     lng = FloatField(
-        "经度（WGS-84）", validators=[DataRequired("请在地图上选点"), NumberRange(-180, 180)]
+        "经度（WGS-84）", validators=[DataRequired("请在地图上选点"), NumberRange(*LONGITUDE)]
     )
     paste = StringField(
         "粘贴坐标", description="从高德或百度地图复制的“经度,纬度”，会换算为 WGS-84"
@@ -138,7 +166,9 @@ class StationForm(EntryForm):
     access = SelectField("服务对象")
     phone = StringField("电话", validators=[_phone])
     verified_at = DateField("核实日期", validators=[Optional()])
-    summary = TextAreaField("简介", validators=[Length(max=500)], render_kw={"rows": 2})
+    summary = TextAreaField(
+        "简介", validators=[longest("stations", "summary")], render_kw={"rows": 2}
+    )
 
     def validate_paste(self, field) -> None:
         if field.data and field.data.strip():
@@ -153,9 +183,9 @@ class StationForm(EntryForm):
 
 
 class PageForm(EntryForm):
-    title = StringField("标题", validators=[DataRequired("请填写标题"), Length(max=200)])
-    summary = TextAreaField("摘要", validators=[Length(max=500)], render_kw={"rows": 2})
-    order = IntegerField("菜单顺序", default=0, validators=[Optional(), NumberRange(min=0)])
+    title = StringField("标题", validators=[DataRequired("请填写标题"), longest("pages", "title")])
+    summary = TextAreaField("摘要", validators=[longest("pages", "summary")], render_kw={"rows": 2})
+    order = IntegerField("菜单顺序", default=0, validators=[Optional(), at_least("pages", "order")])
 
 
 FORMS = {"news": NewsForm, "activities": ActivityForm, "stations": StationForm, "pages": PageForm}

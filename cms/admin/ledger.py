@@ -10,8 +10,7 @@ from flask import Response, abort, current_app, flash, redirect, request, url_fo
 from flask_admin import expose
 
 from ..content.ledger import LedgerError, apply_import, export_ledger, plan_import, read_ledger
-from .security import audit, current_user, require
-from .views import SecureView
+from .security import SecureView, audit, current_user, require
 
 CRS = [("wgs84", "GPS（WGS-84）"), ("gcj02", "高德/腾讯（GCJ-02）"), ("bd09", "百度（BD-09）")]
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}\Z")

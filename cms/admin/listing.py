@@ -8,6 +8,7 @@ from collections.abc import Callable
 from flask_admin.model.filters import BaseFilter
 
 from ..content import Entry
+from ..content.workflow import publish_state
 
 STATES = [
     ("draft", "草稿"),
@@ -15,13 +16,6 @@ STATES = [
     ("published", "已发布"),
     ("scheduled", "定时发布"),
 ]
-
-
-def state(entry: Entry, now: dt.datetime) -> str:
-    """Return draft, review, published or scheduled (published with a future publish_at)."""
-    if entry.status == "published" and entry.publish_at and entry.publish_at > now:
-        return "scheduled"
-    return entry.status
 
 
 class EntryFilter(BaseFilter):
@@ -55,7 +49,7 @@ class DateFilter(EntryFilter):
 
 
 def status_filter(now: Callable[[], dt.datetime]) -> EntryFilter:
-    return EntryFilter("状态", lambda e, v: state(e, now()) == v, "是", options=STATES)
+    return EntryFilter("状态", lambda e, v: publish_state(e, now()) == v, "是", options=STATES)
 
 
 def term_filter(name: str, field: str, options: Callable[[], list]) -> EntryFilter:

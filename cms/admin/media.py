@@ -9,8 +9,7 @@ from flask import current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 
 from ..content.media import MediaError, MediaInUse, delete_media, list_media, store_upload
-from .security import audit, current_user, require
-from .views import SecureView
+from .security import SecureView, audit, current_user, require
 
 
 class MediaView(SecureView):

@@ -6,8 +6,7 @@ from flask import current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 
 from ..publish.jobs import PublishBusy, Publisher, PublishError
-from .security import audit, current_user, require
-from .views import SecureView
+from .security import SecureView, audit, current_user, require
 
 
 def publisher() -> Publisher:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_admin import BaseView
 from flask_admin.form import SecureForm
 from werkzeug.datastructures import MultiDict
 
@@ -67,6 +68,22 @@ def require(role: str) -> None:
     """Abort with 403 unless the current user has ``role`` or a stronger one."""
     user = current_user()
     if user is None or not user.can(role):
+        abort(403)
+
+
+class SecureView(BaseView):
+    """A view any logged-in user may open (``role`` raises the bar; others get 403)."""
+
+    role = "writer"
+
+    def is_accessible(self) -> bool:
+        user = current_user()
+        return user is not None and user.can(self.role)
+
+    def is_visible(self) -> bool:
+        return self.is_accessible()
+
+    def inaccessible_callback(self, name, **kwargs):
         abort(403)
 
 

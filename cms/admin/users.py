@@ -9,8 +9,7 @@ from wtforms.validators import DataRequired, EqualTo
 
 from .accounts import ROLE_LABELS, AccountError
 from .forms import options
-from .security import AdminForm, accounts, audit, current_user
-from .views import SecureView
+from .security import AdminForm, SecureView, accounts, audit, current_user
 
 ROLE_CHOICES = list(ROLE_LABELS.items())
 ROLE_OPTIONS = options(ROLE_CHOICES)

@@ -3,42 +3,48 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from flask import current_app, request
-from flask_admin import Admin, AdminIndexView, BaseView, expose
+from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.babel import lazy_gettext as _
 from flask_admin.menu import MenuLink
 
+from ..content import Content, Problem
+from ..content.folder import ContentFolder
+from ..content.workflow import publish_state
+from .audit_log import AuditView
 from .entries import ActivityView, NewsView, PageView, StationView
-from .index import ContentIndex
-from .listing import state
+from .ledger import LedgerView
+from .media import MediaView
 from .preview import SitePreview
-from .security import current_user
+from .problems import told
+from .publish import PublishView
+from .security import SecureView, current_user
+from .users import UsersView
 
 
-class SecureView(BaseView):
-    """A view any logged-in user may open (``role`` raises the bar; others get 403)."""
+def problem_lines(content: Content) -> list[str]:
+    """Return each problem as an editor reads it: the entry's title, the file, what is wrong."""
+    titles = {
+        f"content/{entry.source}": entry.title_text
+        for entries in content.entries.values()
+        for entry in entries.values()
+    }
 
-    role = "writer"
+    def line(problem: Problem) -> str:
+        where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+        title = titles.get(problem.path)
+        return f"{title}（{where}）：{told(problem)}" if title else f"{where}：{told(problem)}"
 
-    def is_accessible(self) -> bool:
-        user = current_user()
-        return user is not None and user.can(self.role)
-
-    def is_visible(self) -> bool:
-        return self.is_accessible()
-
-    def inaccessible_callback(self, name, **kwargs):
-        from flask import abort
-
-        abort(403)
+    return [line(p) for p in content.problems]
 
 
 class HomeView(AdminIndexView):
     """What needs doing: entries awaiting review, scheduled ones, my drafts, broken files."""
 
-    def __init__(self, index: ContentIndex):
-        self.store = index
+    def __init__(self, folder: ContentFolder):
+        self.store = folder
         super().__init__(
             name=_("Home"), url="/admin", menu_icon_type="fa", menu_icon_value="fa-home"
         )
@@ -50,13 +56,11 @@ class HomeView(AdminIndexView):
     def index(self):
         content = self.store.content()
         tz = content.site.timezone
-        from zoneinfo import ZoneInfo
-
         now = current_app.config.get("YIZHAN_NOW") or dt.datetime.now(ZoneInfo(tz))
         review, scheduled, drafts = [], [], []
         for entries in content.entries.values():
             for entry in entries.values():
-                current = state(entry, now)
+                current = publish_state(entry, now)
                 if current == "review":
                     review.append(entry)
                 elif current == "scheduled":
@@ -70,7 +74,7 @@ class HomeView(AdminIndexView):
             scheduled=scheduled,
             drafts=drafts[:20],
             draft_count=len(drafts),
-            problems=content.problems,
+            problems=problem_lines(content),
             counts={k: len(v) for k, v in content.entries.items()},
             tz=ZoneInfo(tz),
         )
@@ -79,8 +83,8 @@ class HomeView(AdminIndexView):
 class SiteView(SecureView):
     """The current public site, rendered on request, so previews have styles and images."""
 
-    def __init__(self, index: ContentIndex):
-        self.store = index
+    def __init__(self, folder: ContentFolder):
+        self.store = folder
         self.preview = SitePreview()
         super().__init__(name="site", endpoint="site", url="/admin/site")
 
@@ -99,17 +103,15 @@ class SiteView(SecureView):
         )
 
 
-def add_views(admin: Admin, index: ContentIndex) -> None:
-    admin.add_view(NewsView(index, _("News"), "fa-newspaper-o"))
-    admin.add_view(ActivityView(index, _("Activities"), "fa-calendar"))
-    admin.add_view(StationView(index, _("Stations"), "fa-map-marker"))
-    admin.add_view(PageView(index, _("Pages"), "fa-file-o"))
-    admin.add_view(SiteView(index))
-    from . import audit_log, ledger, media, publish, users
-
-    admin.add_view(media.MediaView(index, _("Media library")))
-    admin.add_view(ledger.LedgerView(index, _("Station ledger")))
-    admin.add_view(publish.PublishView(index, _("Publish site")))
-    admin.add_view(users.UsersView(_("Users"), category=_("Management")))
-    admin.add_view(audit_log.AuditView(_("Audit log"), category=_("Management")))
+def add_views(admin: Admin, folder: ContentFolder) -> None:
+    admin.add_view(NewsView(folder, _("News"), "fa-newspaper-o"))
+    admin.add_view(ActivityView(folder, _("Activities"), "fa-calendar"))
+    admin.add_view(StationView(folder, _("Stations"), "fa-map-marker"))
+    admin.add_view(PageView(folder, _("Pages"), "fa-file-o"))
+    admin.add_view(SiteView(folder))
+    admin.add_view(MediaView(folder, _("Media library")))
+    admin.add_view(LedgerView(folder, _("Station ledger")))
+    admin.add_view(PublishView(folder, _("Publish site")))
+    admin.add_view(UsersView(_("Users"), category=_("Management")))
+    admin.add_view(AuditView(_("Audit log"), category=_("Management")))
     admin.add_link(MenuLink(name=_("View site"), url="/", target="_blank"))
