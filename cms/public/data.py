@@ -15,28 +15,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..content import Activity, Content, Entry, News, Page, Problem, Station
+from ..content.slugs import RESERVED_PAGE_SLUGS
 from ..render import LinkError, Rendered, render_markdown
 from ..render.caches import CachedBody, Caches
 from ..render.images import scratch_renditions
 from .links import make_resolver
 from .pictures import Pictures
-
-RESERVED_PAGE_SLUGS = {
-    "news",
-    "activities",
-    "stations",
-    "search",
-    "api",
-    "static",
-    "media",
-    "admin",
-    "pagefind",
-    "numbers",
-    "page",
-    "feed",
-    "rss",
-    "sitemap",
-}
 
 
 @dataclass
