@@ -1,4 +1,4 @@
-"""Markdown → sanitised HTML."""
+"""Markup drawn from values: Markdown → sanitised HTML, image renditions, QR codes, bar charts."""
 
 from cms.render.markdown import BrokenLink, LinkError, Rendered, render_markdown
 
