@@ -11,7 +11,7 @@ import re
 import time
 from pathlib import Path
 
-from tests.build.html_checker import html_errors
+from tests.build.html_checker import html_errors, require_checker
 
 from .conftest import token_of
 from .test_entries import _edit_form
@@ -96,6 +96,7 @@ def _pages(content: Path, anonymous, as_role) -> dict[str, tuple[int, str]]:
 
 
 def test_every_admin_page_is_valid_html(content_copy, anonymous, as_role, tmp_path: Path):
+    require_checker()
     pages = _pages(content_copy, anonymous, as_role)
     statuses = {name: status for name, (status, _) in pages.items()}
     expected = {"login-failed": 401, "news-broken": 422, "refused": 403, "not-found": 404}

@@ -27,14 +27,21 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def html_errors(files: Iterable[Path]) -> list[str]:
-    """Return the checker's errors in ``files`` as "path:line: message [extract]" lines, each
-    path relative to the folder that holds all the files; an empty list when all are valid."""
+def require_checker() -> str:
+    """Return the java command, or skip (fail in CI) when java or vnu.jar is missing; tests call
+    it first, so that they do not gather pages for nothing."""
     java = shutil.which("java")
     if java is None:
         _unavailable("java is missing: apt-get install default-jre-headless, as test.sh does")
     if not VNU.exists():
         _unavailable("vnu.jar is missing: npm ci --ignore-scripts in tests/html, as setup.sh does")
+    return java
+
+
+def html_errors(files: Iterable[Path]) -> list[str]:
+    """Return the checker's errors in ``files`` as "path:line: message [extract]" lines, each
+    path relative to the folder that holds all the files; an empty list when all are valid."""
+    java = require_checker()
     paths = [str(Path(p).absolute()) for p in files]
     assert paths, "no HTML file to check"
     root = Path(os.path.commonpath(paths))

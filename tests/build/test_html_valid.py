@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.build.html_checker import html_errors
+from tests.build.html_checker import html_errors, require_checker
 
 
 def test_every_built_page_is_valid_html(demo_site: Path, data_site: Path):
+    require_checker()
     files = []
     for site in (demo_site, data_site):
         pages = sorted(site.rglob("*.html"))
