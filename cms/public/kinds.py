@@ -182,3 +182,13 @@ def other_addresses(kinds: Iterable[PageKind], data: SiteData) -> Iterator[tuple
         if not kind.sitemap:
             for values, _ in kind.addresses(data):
                 yield kind.endpoint, values
+
+
+def undeclared(app: Flask) -> list[str]:
+    """Return the URL rules of an app that no page kind declares (static files aside)."""
+    kinds = kinds_of(app)
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static" and rule.endpoint not in kinds
+    )

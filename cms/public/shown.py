@@ -153,8 +153,9 @@ class Shown:
     def past_activities(self, values: dict) -> tuple:
         return self._paged_cards(self.data.past, values)
 
-    def brand(self, values: dict) -> list:
-        return self._cards(self.data.activities_by_brand[values["key"]])
+    def brand(self, values: dict) -> tuple:
+        # Its menu lists the brands that have activities.
+        return (self._cards(self.data.activities_by_brand[values["key"]]), self._nav())
 
     def street(self, values: dict) -> list:
         return [full(s) for s in self.data.stations_by_street[values["key"]]]

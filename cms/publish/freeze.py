@@ -9,9 +9,6 @@ rendered bodies.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
-import threading
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,7 +24,7 @@ from ..public.data import SiteData
 from ..public.kinds import Scope, kinds_of, other_addresses, sitemap_pages
 from ..public.shown import face
 from .linkcheck import links_in
-from .parallel import forking
+from .parallel import fork_shards
 from .tokens import Tokens
 
 # These files are served with a more precise type than their extension says; deploy/nginx.conf
@@ -257,10 +254,6 @@ def _freeze_parallel(
     The first target of each endpoint is frozen here before the fork: what its page loads on
     first use (compiled templates, locale data, the map library) is then loaded once and
     shared by the workers instead of loaded again, in memory of its own, by each of them.
-
-    This process takes a shard too, rather than waiting on its workers: rendering touches the
-    reference counts of the loaded site, so every process that renders ends up with a copy of
-    the memory pages holding it, and an idle parent would keep one more, the original.
     """
     firsts: dict[str, Target] = {}
     for target in targets:
@@ -268,78 +261,20 @@ def _freeze_parallel(
     frozen = Frozen()
     for batch in _freeze_shard(app, destination, list(firsts.values())):
         frozen.add(batch)
+    before = len(frozen.files)
     rest = [t for t in targets if firsts[t.endpoint] is not t]
-    ctx = multiprocessing.get_context("fork")
-    done = ctx.Value("i", len(frozen.files))
-    results = ctx.SimpleQueue()
-    workers = []
-    # Frozen out of the cyclic collector until this process's shard is done too: its full
-    # collections would otherwise write into every inherited object and copy its page.
-    with forking():
-        for index in range(1, jobs):
-            worker = ctx.Process(
-                target=_worker,
-                args=(app, destination, rest[index::jobs], done, results),
-                daemon=True,
-            )
-            worker.start()
-            workers.append(worker)
-        # The workers' batches are read as they come, so that none waits on a full pipe.
-        inbox: list[Frozen] = []
-        failures: list[str] = []
-        collector = threading.Thread(
-            target=_collect, args=(results, len(workers), inbox, failures), daemon=True
-        )
-        collector.start()
-        try:
-            for batch in _freeze_shard(app, destination, rest[0::jobs]):
-                frozen.add(batch)
-                with done.get_lock():
-                    done.value += len(batch.files)
-                if failures:
-                    break  # a worker failed: no use finishing this shard
-                if progress:
-                    progress(done.value, len(targets), next(reversed(batch.files.values()), ""))
-            else:
-                collector.join()
-            if failures:
-                raise RuntimeError(f"a build worker failed: {failures[0]}")
-        except BaseException:
-            for worker in workers:
-                worker.kill()
-                worker.join()
-            for _ in workers:  # wake the collector, whatever the workers managed to say
-                results.put(("done",))
-            collector.join()
-            raise
-    for batch in inbox:
+
+    def shard(index: int) -> Iterator[Frozen]:
+        return _freeze_shard(app, destination, rest[index::jobs])
+
+    ours = [before]
+
+    def here(batch: Frozen, theirs: list[Frozen]) -> None:
+        ours[0] += len(batch.files)
+        if progress:
+            done = ours[0] + sum(len(b.files) for b in theirs)
+            progress(done, len(targets), next(reversed(batch.files.values()), ""))
+
+    for batch in fork_shards(shard, jobs, here):
         frozen.add(batch)
-    for worker in workers:
-        worker.join()
     return frozen
-
-
-def _collect(results, workers: int, inbox: list[Frozen], failures: list[str]) -> None:
-    """Take the workers' batches off the queue until each has said it is done or failed."""
-    finished = 0
-    while finished < workers:
-        message = results.get()
-        if message[0] == "files":
-            inbox.append(message[1])
-        else:
-            finished += 1
-            if message[0] == "error":
-                failures.append(message[1])
-
-
-def _worker(app: Flask, destination: Path, shard: list[Target], done, results) -> None:
-    try:
-        for batch in _freeze_shard(app, destination, shard):
-            with done.get_lock():
-                done.value += len(batch.files)
-            results.put(("files", batch, next(reversed(batch.files.values()), "")))
-        results.put(("done",))
-    except BaseException as exc:  # report, never hang the parent
-        results.put(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        os._exit(0)

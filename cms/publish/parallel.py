@@ -6,8 +6,8 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import traceback
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ..public.data import SiteData
@@ -33,51 +33,99 @@ def forking() -> Iterator[None]:
             gc.unfreeze()
 
 
-def fork_map(func: Callable[[Any], Any], items: Sequence, jobs: int) -> list:
-    """Return ``[func(item) for item in items]`` computed here and by ``jobs - 1`` forked workers.
+def fork_shards(
+    shard: Callable[[int], Iterable[Any]],
+    jobs: int,
+    here: Callable[[Any, list], None] | None = None,
+) -> list:
+    """Run ``shard(k)`` for k in 1 … jobs-1 in forked workers and ``shard(0)`` in this process;
+    return every result the shards yielded (this process's first, then the workers').
 
-    This process does a share itself instead of waiting: see ``freeze._freeze_parallel``.
+    This process takes a shard rather than waiting on its workers: rendering touches the
+    reference counts of the loaded site, so every process that renders ends up with a copy of
+    the memory pages holding it, and an idle parent would keep one more, the original.
+    ``here(result, theirs)`` is called after each result of this process's shard, with the
+    workers' results received so far. A failure anywhere kills every worker and raises.
     """
-    if jobs <= 1 or len(items) < 2:
-        return [func(item) for item in items]
     ctx = multiprocessing.get_context("fork")
     queue = ctx.SimpleQueue()
     workers = []
-    results: list = [None] * len(items)
+    ours: list = []
+    theirs: list = []
+    failures: list[str] = []
+    # Frozen out of the cyclic collector until this process's shard is done too: its full
+    # collections would otherwise write into every inherited object and copy its page.
     with forking():
         for index in range(1, jobs):
-            shard = list(range(index, len(items), jobs))
-            worker = ctx.Process(target=_work, args=(func, items, shard, queue), daemon=True)
+            worker = ctx.Process(target=_serve, args=(shard, index, queue), daemon=True)
             worker.start()
             workers.append(worker)
+        # The workers' results are read as they come, so that none waits on a full pipe.
+        collector = threading.Thread(
+            target=_collect, args=(queue, len(workers), theirs, failures), daemon=True
+        )
+        collector.start()
         try:
-            for index in range(0, len(items), jobs):
-                results[index] = func(items[index])
+            for result in shard(0):
+                ours.append(result)
+                if failures:
+                    break  # a worker failed: no use finishing this shard
+                if here is not None:
+                    here(result, theirs)
+            else:
+                collector.join()
+            if failures:
+                raise RuntimeError(f"a build worker failed: {failures[0]}")
         except BaseException:
             for worker in workers:
                 worker.kill()
                 worker.join()
+            for _ in workers:  # wake the collector, whatever the workers managed to say
+                queue.put(("done",))
+            collector.join()
             raise
-    for _ in workers:
-        ok, payload = queue.get()
-        if not ok:
-            for worker in workers:
-                worker.kill()
-            raise RuntimeError(f"a build worker failed:\n{payload}")
-        for index, value in payload:
-            results[index] = value
     for worker in workers:
         worker.join()
-    return results
+    return ours + theirs
 
 
-def _work(func, items, shard, queue) -> None:
+def _collect(queue, workers: int, theirs: list, failures: list[str]) -> None:
+    """Take the workers' results off the queue until each has said it is done or failed."""
+    finished = 0
+    while finished < workers:
+        message = queue.get()
+        if message[0] == "result":
+            theirs.append(message[1])
+        else:
+            finished += 1
+            if message[0] == "error":
+                failures.append(message[1])
+
+
+def _serve(shard: Callable[[int], Iterable[Any]], index: int, queue) -> None:
     try:
-        queue.put((True, [(i, func(items[i])) for i in shard]))
-    except BaseException:
-        queue.put((False, traceback.format_exc()))
+        for result in shard(index):
+            queue.put(("result", result))
+        queue.put(("done",))
+    except BaseException as exc:  # report, never hang the parent
+        queue.put(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         os._exit(0)
+
+
+def fork_map(func: Callable[[Any], Any], items: Sequence, jobs: int) -> list:
+    """Return ``[func(item) for item in items]``, computed here and in ``jobs - 1`` workers."""
+    if jobs <= 1 or len(items) < 2:
+        return [func(item) for item in items]
+
+    def shard(index: int) -> Iterator[list[tuple[int, Any]]]:
+        yield [(i, func(items[i])) for i in range(index, len(items), jobs)]
+
+    results: list = [None] * len(items)
+    for batch in fork_shards(shard, jobs):
+        for index, value in batch:
+            results[index] = value
+    return results
 
 
 def encode_images(data: SiteData, jobs: int) -> int:

@@ -8,6 +8,7 @@ import json
 import os
 import random
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from cms.publish.build import Builder, BuildError, build
 from cms.publish.cache import BuildCache
 from cms.publish.releases import Releases
 from tests.build.indexed import FOLDER, fragments, outside_index
-from tests.conftest import NOW
+from tests.conftest import DEMO, NOW
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -62,11 +63,63 @@ def edit_body(rng: random.Random, root: Path) -> str:
     return f"edit body of {path.name}"
 
 
+def _images(root: Path) -> list[Path]:
+    return sorted((root / "media").rglob("*.jpg"))
+
+
 def picture_in_body(rng: random.Random, root: Path) -> str:
     path = rng.choice(_published(root, rng.choice(["news", "activities"])))
+    image = rng.choice(_images(root)).relative_to(root).as_posix()
     with open(path, "a", encoding="utf-8") as handle:
-        handle.write(f"\n![现场 {rng.randrange(10**6)}](../media/2025/x.jpg)\n")
+        handle.write(f"\n![现场 {rng.randrange(10**6)}](../{image})\n")
     return f"picture in the body of {path.name}"
+
+
+def replace_image(rng: random.Random, root: Path) -> str:
+    """An editor uploads a new photo under an old name: its renditions are named anew."""
+    images = _images(root)
+    target, source = rng.sample(images, 2) if len(images) > 1 else (images[0], images[0])
+    data = source.read_bytes()
+    target.write_bytes(data + bytes(rng.randrange(1, 200)))  # trailing bytes: a new file digest
+    return f"replace {target.name}"
+
+
+def retag_news(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_published(root, "news"))
+    tags = rng.sample(["工会驿站", "女职工", "法律援助", "技能竞赛", "新标签", "夏送清凉"], 2)
+    _set_field(path, "tags", f"[{', '.join(tags)}]")
+    return f"retag {path.name} {tags}"
+
+
+def rebrand_activity(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_published(root, "activities"))
+    brand = rng.choice(["contest", "training", "care", "culture"])
+    _set_field(path, "brand", brand)
+    return f"rebrand {path.name} as {brand}"
+
+
+def retitle_page(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_published(root, "pages"))
+    _set_field(path, "title", f"页面标题 {rng.randrange(10**6)}")
+    return f"retitle {path.name}"
+
+
+def rename_station(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_published(root, "stations"))
+    _set_field(path, "name", f"改名驿站 {rng.randrange(10**6)}")
+    return f"rename {path.name}"
+
+
+def add_activity(rng: random.Random, root: Path) -> str:
+    slug = f"added-activity-{rng.randrange(10**6)}"
+    day = rng.randint(10, 28)
+    (root / "activities" / f"{slug}.md").write_text(
+        f"---\ntitle: 新增活动 {slug}\nstarts_at: 2026-12-{day}T09:00:00+08:00\n"
+        f"ends_at: 2026-12-{day}T11:00:00+08:00\nbrand: {rng.choice(['care', 'culture'])}\n"
+        "street: buji\nvenue: 布吉街道职工之家\nstatus: published\n---\n活动内容。\n",
+        encoding="utf-8",
+    )
+    return f"add {slug}"
 
 
 def resummarise(rng: random.Random, root: Path) -> str:
@@ -185,35 +238,55 @@ EDITS = [
     add_station,
     fill_activity,
     retheme_site,
+    replace_image,
+    retag_news,
+    rebrand_activity,
+    retitle_page,
+    rename_station,
+    add_activity,
 ]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_random_edits_build_exactly_what_a_full_build_builds(content_copy, tmp_path, seed):
+def random_edits(content: Path, tmp_path: Path, seed: int, steps: int) -> None:
+    """Make ``steps`` random edits, building after each; every build must equal a full one."""
     rng = random.Random(seed)
-    builder = Builder(content_copy, tmp_path / "inc" / "site", jobs=1)
+    builder = Builder(content, tmp_path / "inc" / "site", jobs=1)
     first = builder.build(now=NOW)
     made = {first.release: tree(first.release)}
-    steps = []
+    done = []
     reused = 0
-    for step in range(6):
-        steps.append(rng.choice(EDITS)(rng, content_copy))
+    for step in range(steps):
+        done.append(rng.choice(EDITS)(rng, content))
         result = builder.build(now=NOW)
         reused += result.plan_reused
         made.setdefault(result.release, tree(result.release))
         fresh = tmp_path / f"full{step}" / "site"
-        build(content_copy, fresh, now=NOW, full=True, jobs=1)
+        build(content, fresh, now=NOW, full=True, jobs=1)
         incremental, full = tree(builder.releases.link), tree(fresh)
-        assert sorted(incremental) == sorted(full), steps
+        assert sorted(incremental) == sorted(full), done
         differing = [name for name in full if incremental[name] != full[name]]
-        assert differing == [], steps
-        if "site.yml" not in steps[-1]:  # settings show on every page: all is rendered then
-            assert result.rendered < result.pages / 2, steps  # it really was incremental
-    print(f"\nseed {seed}: {steps}; the last plan was brought up to date {reused} time(s)")
+        assert differing == [], done
+        if "site.yml" not in done[-1]:  # settings show on every page: all is rendered then
+            assert result.rendered < result.pages / 2, done  # it really was incremental
+    print(f"\nseed {seed}: {done}; the last plan was brought up to date {reused} time(s)")
     # Later builds start from hard-linked copies of earlier releases: none was written through.
     for release, files in made.items():
         if release.exists():
             assert tree(release) == files, release.name
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edits_build_exactly_what_a_full_build_builds(content_copy, tmp_path, seed):
+    random_edits(content_copy, tmp_path, seed, steps=6)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [4, 5, 6, 7])
+def test_random_edits_of_the_demo_build_every_page_kind_as_a_full_build(tmp_path, seed):
+    """The demo content has pages of every declared kind (test_page_kinds checks it)."""
+    content = tmp_path / "content"
+    shutil.copytree(DEMO, content)
+    random_edits(content, tmp_path, seed, steps=10)
 
 
 PICTURE = "\n![图](../media/2025/x.jpg)\n"

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import requests
 from lxml import html
 
@@ -222,6 +223,7 @@ def _final_marker(content: Path, slug: str) -> str:
     return MARKER.findall((content / "news" / f"{slug}.md").read_text(encoding="utf-8"))[0]
 
 
+@pytest.mark.slow
 def test_twenty_editors_under_gunicorn_lose_no_save(tmp_path: Path):
     content = tmp_path / "content"
     shutil.copytree(DATA / "content", content)

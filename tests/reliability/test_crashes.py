@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from werkzeug.serving import make_server
 
 from cms.content import load, writer
@@ -71,6 +72,7 @@ class Poller:
         self.server.shutdown()
 
 
+@pytest.mark.slow
 def test_killing_builds_never_breaks_the_live_site(content_copy, tmp_path):
     live = tmp_path / "out" / "site"
     build(content_copy, live, now=NOW)
@@ -148,6 +150,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_killing_a_save_leaves_the_old_or_the_new_file(content_copy):
     rng = random.Random(11)
     path = content_copy / "pages" / "about.md"
@@ -166,7 +169,13 @@ def test_killing_a_save_leaves_the_old_or_the_new_file(content_copy):
         first = body.split("\n", 1)[0]
         assert body.endswith(f"{first[:-1]}完。\n") or "正文内容" not in body, f"trial {trial}"
     # A killed save may leave its temp file; the next save of the entry removes it.
-    writer.save(content_copy, "pages", "about", path.read_text(encoding="utf-8") + "\n末尾。\n",
-                writer.version_of(path.read_bytes()), "editor")
+    writer.save(
+        content_copy,
+        "pages",
+        "about",
+        path.read_text(encoding="utf-8") + "\n末尾。\n",
+        writer.version_of(path.read_bytes()),
+        "editor",
+    )
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")], "temp file left"
     assert load(content_copy).problems == []

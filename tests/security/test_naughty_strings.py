@@ -88,6 +88,7 @@ def admin_pages(kind: str, outcome: Outcome, content: Path) -> list[str]:
     return pages
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(TEXT_FIELDS))
 def test_naughty_strings_are_stored_or_refused_and_never_run(
     kind, scratch, browser, users_db, monkeypatch
