@@ -197,10 +197,6 @@ class SiteData:
             digest.update("\0".join([folder, *names, "\n"]).encode())
         return digest.hexdigest()
 
-    def cached_body(self, entry: Entry) -> CachedBody | None:
-        """Return the entry's body from the cache when its links still resolve as they did."""
-        return self._cached(entry, self.cache_key(entry))
-
     def _cached(self, entry: Entry, key: bytes) -> CachedBody | None:
         cached = self.bodies.get(key)
         if cached is None:

@@ -21,7 +21,7 @@ from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWa
 from ..public.app import site_data
 from ..public.assets import static_files
 from ..public.data import SiteData
-from ..public.kinds import Scope, kinds_of, other_addresses, sitemap_pages
+from ..public.kinds import Scope, kinds_of, other_addresses, sitemap_pages, undeclared
 from ..public.shown import face
 from .linkcheck import links_in
 from .parallel import fork_shards
@@ -91,6 +91,9 @@ def plan(app: Flask, version: str = "", previous: Plan | None = None) -> Plan:
     reused = _reuse(app, data, version, previous) if previous is not None else None
     if reused is not None:
         return reused
+    if rules := undeclared(app):
+        # Its pages would be missing from the release, the sitemap and the link check.
+        raise ValueError(f"URL rules without a page-kind declaration: {', '.join(rules)}")
     kinds = kinds_of(app)
     tokens = Tokens(data, kinds)
     addresses = [(e, v) for e, v, _ in sitemap_pages(kinds.values(), data)]

@@ -5,10 +5,9 @@ declared gets no token and is always rendered, which is slower but never wrong."
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 
 from ..public.data import SiteData
-from ..public.kinds import PageKind, Scope
+from ..public.kinds import PageKind
 from ..public.shown import Shown
 
 
@@ -26,8 +25,3 @@ class Tokens:
             return None
         parts = repr((endpoint, sorted(values.items()), kind.shows(self.shown, values)))
         return hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()
-
-
-def retokened(kinds: Iterable[PageKind]) -> frozenset[str]:
-    """The endpoints whose tokens an edit that keeps every entry's face may change."""
-    return frozenset(k.endpoint for k in kinds if k.scope is not Scope.FACES)
