@@ -133,6 +133,73 @@ def rollback(output: Path) -> None:
 @cli.command()
 @content_option
 @output_option
+@click.option(
+    "--target", help="A target named in site.yml deploy: (needed when there are several)."
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print what would be uploaded and deleted; change nothing."
+)
+@click.option(
+    "--max-deletes",
+    type=int,
+    default=None,
+    help="Allow this many deletions (default: the target's max_deletes, 256).",
+)
+def deploy(
+    content_root: Path, output: Path, target: str | None, dry_run: bool, max_deletes: int | None
+) -> None:
+    """Copy the live release to the S3-compatible bucket named in site.yml (changed files only)."""
+    from cms.content.reader import read_site
+    from cms.publish.deploy import DeployError, DigestCache, iter_targets
+    from cms.publish.deploy import deploy as deploy_release
+    from cms.publish.progress import TerminalProgress
+    from cms.publish.releases import Releases
+
+    site, problems = read_site(content_root / "site.yml")
+    if site is None:
+        for problem in problems:
+            click.secho(str(problem), fg="red", err=True)
+        sys.exit(1)
+    releases = Releases(output)
+    release = releases.current()
+    if release is None:
+        click.secho(f"{output} 还没有发布过，先运行 build。", fg="red", err=True)
+        sys.exit(1)
+    digests = DigestCache(releases.folder / ".cache" / "deploy-digests.json")
+    try:
+        for chosen in iter_targets(site.deploy, target):
+            bar = TerminalProgress()
+            result = deploy_release(
+                release,
+                chosen,
+                log=bar.log,
+                progress=bar.update,
+                dry_run=dry_run,
+                max_deletes=max_deletes,
+                digests=digests,
+                site_url=site.url,
+            )
+            bar.close()
+            if result.purged:
+                click.echo(f"已请 CDN 刷新 {len(result.purged)} 个地址")
+            if dry_run:
+                for path in result.plan.uploads:
+                    click.echo(f"上传 {path}")
+                for path in result.plan.deletions:
+                    click.echo(f"删除 {path}")
+    except DeployError as exc:
+        click.secho(f"部署失败：{exc}", fg="red", err=True)
+        sys.exit(1)
+    except Exception as exc:  # the storage service's errors: say what, never the credentials
+        click.secho(
+            f"部署失败（对象存储返回错误）：{type(exc).__name__}: {exc}", fg="red", err=True
+        )
+        sys.exit(1)
+
+
+@cli.command()
+@content_option
+@output_option
 @click.option("--interval", default=0.5, show_default=True, help="Seconds between checks.")
 def watch(content_root: Path, output: Path, interval: float) -> None:
     """Publish every change under the content folder as it is saved (Ctrl-C stops)."""

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from .targets import DeployTarget
+
 KINDS = ("news", "activities", "stations", "pages")
 STATUSES = ("draft", "review", "published")
 
@@ -56,6 +58,7 @@ class Site:
     access: dict[str, Term] = field(default_factory=dict)
     streets: dict[str, Term] = field(default_factory=dict)
     menu: list[MenuItem] = field(default_factory=list)
+    deploy: dict[str, DeployTarget] = field(default_factory=dict)  # see targets.py
 
     def url(self, path: str) -> str:
         """Return the absolute URL of a site path (``/news/x/``)."""

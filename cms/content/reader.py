@@ -15,6 +15,7 @@ from .fields import COLOR_RE, SLUG_RE, Context
 from .frontmatter import load_yaml, parse
 from .model import ENTRY_CLASSES, Entry, MapSettings, MenuItem, Site, Term
 from .schema import FIELDS
+from .targets import read_targets
 
 VOCABULARIES = (
     "news_categories",
@@ -67,6 +68,8 @@ def read_site(path: Path, label: str = "content/site.yml") -> tuple[Site | None,
             kwargs[key] = _vocabulary(value, key, problem)
         elif key == "map":
             kwargs["map"] = _map(value, problem)
+        elif key == "deploy":
+            kwargs["deploy"] = read_targets(value, problem)
         elif key == "menu":
             if not isinstance(value, list) or not all(
                 isinstance(i, dict)

@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .build import Builder, BuildError
+from .deploy import after_publish
 from .releases import KEEP, ReleaseError, Releases
 
 HISTORY = 20  # finished jobs kept for views that poll by id
@@ -153,6 +154,10 @@ class Publisher:
                     now=self.now,
                     progress=progress,
                     log=lambda message: self._locked_log(job, message),
+                )
+                # Copies to object storage named in site.yml (deploy: … after_publish: true).
+                result.warnings += after_publish(
+                    result.release, self.content_root, lambda m: self._locked_log(job, m)
                 )
         except BuildError as exc:
             self._finish(job, "failed", str(exc).splitlines()[0], exc.problems)
