@@ -62,6 +62,12 @@ def cli(ctx: click.Context) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Only print the summary.")
 @click.option("--full", is_flag=True, help="Render every page, ignoring the previous release.")
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: cores).")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Publish nothing while any entry is broken (for CI); by default a broken entry is "
+    "kept as last saved, or left out, and named, and the rest is published.",
+)
 def build_cmd(
     content_root: Path = ROOT / "content",
     output: Path = ROOT / "site",
@@ -69,6 +75,7 @@ def build_cmd(
     quiet: bool = False,
     full: bool = False,
     jobs: int | None = None,
+    strict: bool = False,
 ) -> None:
     """Build the site into a new release and switch the live site to it."""
     from cms.publish.build import BuildError, build
@@ -76,8 +83,17 @@ def build_cmd(
 
     bar = TerminalProgress(enabled=not quiet)
     try:
-        result = build(content_root, output, now=_now(now_text), progress=bar.update,
-                       log=bar.log, jobs=jobs, full=full, one_shot=True)
+        result = build(
+            content_root,
+            output,
+            now=_now(now_text),
+            progress=bar.update,
+            log=bar.log,
+            jobs=jobs,
+            full=full,
+            one_shot=True,
+            strict=strict,
+        )
     except BuildError as exc:
         bar.close()
         click.secho(f"构建失败，线上网站保持不变：{exc}", fg="red", err=True)

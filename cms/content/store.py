@@ -95,7 +95,7 @@ def load(root: Path | str, cache: dict | None = None) -> Content:
     if cache is not None:
         for stale in set(cache) - seen:
             del cache[stale]
-    content.problems.extend(_references(content))
+    content.problems.extend(references(content))
     return content
 
 
@@ -104,8 +104,8 @@ def _empty() -> Iterator[list]:
     yield []
 
 
-def _references(content: Content) -> list[Problem]:
-    """Check references between entries and to media files."""
+def references(content: Content) -> list[Problem]:
+    """Check references between entries and to media files (again after entries are set aside)."""
     problems = []
     stations = content.entries.get("stations", {})
     media_exists = _media_test(content.root / "media")
@@ -195,4 +195,4 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
-__all__ = ["Content", "load", "write_atomic", "resolve_inside", "News", "Station"]
+__all__ = ["Content", "load", "references", "write_atomic", "resolve_inside", "News", "Station"]

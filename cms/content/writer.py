@@ -193,6 +193,30 @@ def restore(
     return save(root, kind, slug, text, expected, author, action="restore")
 
 
+def last_saved(root: Path, kind: str, slug: str) -> Entry | None:
+    """Return the entry as the admin last saved it, if that save was published and still reads.
+
+    A build that meets a file broken by hand keeps this version live instead. Only the newest
+    revision counts: an older published one may have been withdrawn since.
+    """
+    try:
+        revisions = history(root, kind, slug)
+    except ValueError:
+        return None
+    if not revisions:
+        return None
+    text = revision_text(root, kind, slug, revisions[0].id)
+    site, _ = read_site(Path(root) / "site.yml")
+    if text is None or site is None:
+        return None
+    entry, problems = parse_entry(
+        text.encode("utf-8"), kind, slug, context_for(site), f"content/{kind}/{slug}.md"
+    )
+    if problems or entry is None or entry.status != "published":
+        return None
+    return entry
+
+
 def _record(
     root: Path,
     kind: str,

@@ -36,6 +36,7 @@ from ..render.images import Renditions
 from . import search
 from .cache import BuildCache, code_version
 from .freeze import Plan, Progress, Target, freeze, plan
+from .held import Held, SetAside
 from .linkcheck import missing
 from .manifest import Manifest, mark_indexed
 from .parallel import encode_images, prerender
@@ -50,6 +51,14 @@ class BuildError(RuntimeError):
         super().__init__(message + "".join(f"\n  {p}" for p in self.problems))
 
 
+class BrokenLinks(BuildError):
+    """Raised when built pages link to files the release does not have (the first 50 told)."""
+
+    def __init__(self, message: str, broken: list[str]):
+        super().__init__(message, broken[:50])
+        self.broken = broken
+
+
 @dataclass
 class BuildResult:
     release: Path
@@ -59,6 +68,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     index_seconds: float | None = None  # building the search index after that (None: not run)
     plan_reused: bool = False  # the addresses came from the builder's last build (an edit)
+    held: list[Held] = field(default_factory=list)  # entries set aside (not strict)
 
 
 class Builder:
@@ -94,12 +104,41 @@ class Builder:
         progress: Progress | None = None,
         log: Callable[[str], None] = lambda _: None,
         full: bool = False,
+        strict: bool = True,
     ) -> BuildResult:
-        """Build, check and switch; raise BuildError (live site untouched) on any problem."""
+        """Build, check and switch; raise BuildError (live site untouched) on any problem.
+
+        Not ``strict``: an entry that fails a check is set aside (kept as it was live, or left
+        out: ``held``) and named in the result's warnings, and everything else is published.
+        """
+        before = self.cache.plan.live if self.cache.plan is not None else None
+        aside = None if strict else SetAside(self.content_root, before)
+        while True:
+            try:
+                result = self._build(now, progress, log, full, aside)
+            except BrokenLinks as exc:
+                if aside is None or not aside.hold_pages(exc.broken):
+                    raise
+                log("有条目的链接失效，把它们放在一边后重新生成…")
+                continue
+            if aside is not None:
+                result.held = list(aside.held.values())
+                result.warnings[:0] = [str(held) for held in result.held]
+            return result
+
+    def _build(
+        self,
+        now: dt.datetime | None,
+        progress: Progress | None,
+        log: Callable[[str], None],
+        full: bool,
+        aside: SetAside | None,
+    ) -> BuildResult:
+        """Load, plan, compare, freeze and check, switch, and what follows the switch."""
         started = time.perf_counter()
         self.wait()  # the caches and the spare of the last build
         self.releases.prune(self.keep)
-        app, data = self._load(now, log)
+        app, data = self._load(now, log, aside)
         version = self._version()
         # The last build's plan, from this builder or (in a fresh process) the cache.
         planned = self.cache.plan = plan(app, version, None if full else self.cache.plan)
@@ -125,22 +164,33 @@ class Builder:
         self._after_switch(release, version, files, data, result, log)
         return result
 
-    def _load(self, now: dt.datetime | None, log: Callable[[str], None]) -> tuple[Flask, SiteData]:
-        """Load the content into a public app, render new bodies and check everything."""
+    def _load(
+        self, now: dt.datetime | None, log: Callable[[str], None], aside: SetAside | None
+    ) -> tuple[Flask, SiteData]:
+        """Load the content into a public app, render new bodies and check everything.
+
+        With ``aside``, entries that fail a check are held back and the app made again
+        without them (a station left out can break an activity that names it).
+        """
         log("读取内容…")
         try:
             content = load(self.content_root, self.cache.content)
         except ContentError as exc:
             raise BuildError("content/site.yml is broken", [str(p) for p in exc.problems]) from None
-        app = create_app(content, now=now, caches=self.cache.caches)
-        data = site_data(app)
-        prerender(data, self.jobs)
-        problems: list[Problem] = content.problems + data.check()
-        if problems:
-            raise BuildError(
-                f"{len(problems)} problem(s) in the content; nothing was published",
-                [str(p) for p in problems],
-            )
+        problems: list[Problem] = content.problems
+        while True:
+            if aside is not None:
+                problems = aside.apply(content, problems)  # left: what no entry carries
+                if problems:
+                    raise _refused(problems)
+            app = create_app(content, now=now, caches=self.cache.caches)
+            data = site_data(app)
+            prerender(data, self.jobs)
+            problems = problems + data.check()
+            if not problems:
+                break
+            if aside is None:
+                raise _refused(problems)
         log(
             f"新闻 {len(data.news)} 篇，活动 {len(data.activities)} 项，"
             f"服务阵地 {len(data.stations)} 个，页面 {len(data.pages)} 个"
@@ -208,7 +258,7 @@ class Builder:
             listed = {"/" + path for path in [*files.values(), *search.UI_FILES]}
             broken = missing(frozen.links, listed)
             if broken:
-                raise BuildError(f"{len(broken)} broken link(s) in the built site", broken[:50])
+                raise BrokenLinks(f"{len(broken)} broken link(s) in the built site", broken)
             search.carry(previous, partial)
             release = self.releases.finish(partial)
         except BaseException:
@@ -337,6 +387,7 @@ def build(
     jobs: int | None = None,
     full: bool = False,
     one_shot: bool = False,
+    strict: bool = True,
 ) -> BuildResult:
     """Build the site from ``content_root`` and switch ``output`` (a symlink) to it.
 
@@ -348,7 +399,14 @@ def build(
         # the cyclic collector, its hundreds of thousands of objects would be scanned again and
         # again. (A process that goes on must not: cyclic garbage frozen now is never freed.)
         gc.freeze()
-    return builder.build(now=now, progress=progress, log=log, full=full)
+    return builder.build(now=now, progress=progress, log=log, full=full, strict=strict)
+
+
+def _refused(problems: list[Problem]) -> BuildError:
+    return BuildError(
+        f"{len(problems)} problem(s) in the content; nothing was published",
+        [str(p) for p in problems],
+    )
 
 
 def _compare(planned: Plan, manifest: Manifest | None) -> tuple[dict, list[Target]]:

@@ -154,6 +154,7 @@ class Publisher:
                     now=self.now,
                     progress=progress,
                     log=lambda message: self._locked_log(job, message),
+                    strict=False,  # one broken entry must not hold back everyone's work
                 )
                 # Copies to object storage named in site.yml (deploy: … after_publish: true).
                 result.warnings += after_publish(

@@ -29,8 +29,12 @@ def snapshot(root: Path) -> frozenset[tuple[str, int, int]]:
     return frozenset(found)
 
 
-def watch(builder: Builder, log: Callable[[str], None], interval: float = 0.5,
-          stop: threading.Event | None = None) -> None:
+def watch(
+    builder: Builder,
+    log: Callable[[str], None],
+    interval: float = 0.5,
+    stop: threading.Event | None = None,
+) -> None:
     """Rebuild on every change under the content folder until ``stop`` is set."""
     stop = stop or threading.Event()
     seen: frozenset | None = None
@@ -40,7 +44,7 @@ def watch(builder: Builder, log: Callable[[str], None], interval: float = 0.5,
         if current != seen or time.monotonic() - last >= TICK:
             seen, last = current, time.monotonic()
             try:
-                result = builder.build()
+                result = builder.build(strict=False)
             except BuildError as exc:
                 log(f"构建失败，线上网站保持不变：{exc}")
             else:

@@ -240,12 +240,17 @@ def test_build_command_uses_yizhan_now_for_scheduled_news(content_copy, tmp_path
     assert not (site / "news/secret-draft-plan").exists()
 
 
-def test_build_command_fails_on_broken_content(content_copy, live):
+def test_build_command_strict_fails_on_broken_content(content_copy, live):
     target = os.readlink(live)
     (content_copy / "stations" / "x.md").write_text(BROKEN_STATION, encoding="utf-8")
-    result = run_cli(
-        "build", "-q", "--content", str(content_copy), "--output", str(live), "--now", NOW_TEXT
-    )
+    args = ("build", "-q", "--content", str(content_copy), "--output", str(live))
+    result = run_cli(*args, "--now", NOW_TEXT, "--strict")
     assert result.returncode == 1
     assert "content/stations/x.md:7: location.lat 222.1 is not a latitude" in result.stderr
     assert os.readlink(live) == target
+
+    result = run_cli(*args, "--now", NOW_TEXT)  # without --strict the rest is published
+    assert result.returncode == 0, result.stderr
+    assert "有误，它暂不上线" in result.stderr
+    assert "content/stations/x.md:7: location.lat 222.1 is not a latitude" in result.stderr
+    assert not (live / "stations" / "x").exists()  # nothing else changed: the same release

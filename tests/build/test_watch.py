@@ -12,7 +12,7 @@ from tests.build.indexed import fragments
 from tests.build.test_incremental import tree
 
 
-def test_an_edit_goes_live_and_a_broken_save_keeps_the_site(content_copy, tmp_path):
+def test_an_edit_goes_live_and_a_broken_file_is_named_while_the_site_stays(content_copy, tmp_path):
     builder = Builder(content_copy, tmp_path / "site", jobs=1)
     messages: list[str] = []
     stop = threading.Event()
@@ -33,7 +33,8 @@ def test_an_edit_goes_live_and_a_broken_save_keeps_the_site(content_copy, tmp_pa
         station.write_text(
             station.read_text(encoding="utf-8").replace("lat: ", "lat: 9", 1), encoding="utf-8"
         )
-        _wait(lambda: any("构建失败" in m for m in messages))
+        # The broken file is named; the station stays as it was live, and so does the site.
+        _wait(lambda: any("有误，网站上保留它上一版" in m for m in messages))
         assert tree(tmp_path / "site") == live
         assert any(f"content/stations/{station.name}:" in m for m in messages)
     finally:

@@ -64,19 +64,22 @@ def test_two_concurrent_starts_give_one_job_that_reaches_its_total(tmp_path):
     assert publisher.get(job.id).state == "succeeded"
 
 
-def test_broken_content_fails_with_file_line_and_field(content_copy, tmp_path):
+def test_a_broken_file_is_named_and_does_not_stop_the_publish(content_copy, tmp_path):
+    publisher = _publisher(content_copy, tmp_path)
+    assert _publish(publisher).state == "succeeded"
     station = content_copy / "stations" / "bantian-care-01.md"
     station.write_text(
         station.read_text(encoding="utf-8").replace("lat: 22.63762", "lat: 222.1"), "utf-8"
     )
-    job = _publish(_publisher(content_copy, tmp_path))
-    assert job.state == "failed"
-    assert "nothing was published" in job.error
-    assert "content/stations/bantian-care-01.md:6: location.lat 222.1 is not a latitude" in (
-        job.problems
-    )
-    assert any("location.lat 222.1" in line for line in job.log)
-    assert not (tmp_path / "site").exists()  # the live site was never touched
+    page = content_copy / "pages" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nJOBMARKER\n", encoding="utf-8")
+    job = _publish(publisher)
+    assert job.state == "succeeded", job.log
+    assert "JOBMARKER" in (tmp_path / "site" / "about" / "index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "site" / "stations" / "bantian-care-01" / "index.html").is_file()
+    [warning] = [w for w in job.warnings if "有误" in w]
+    assert "《坂田" in warning and "网站上保留它上一版" in warning
+    assert "content/stations/bantian-care-01.md:6: location.lat 222.1 is not a latitude" in warning
 
 
 def test_rollback_switches_back_to_the_previous_release(content_copy, tmp_path):
