@@ -113,9 +113,11 @@ def ours(corpus: Path, work: Path, runs: int, changes_only: bool = False) -> dic
         # (saving the cache, the spare copy of the release, deleting retired releases) has
         # finished, as between edits.
         settle(out)
-        edit_cli = []
+        edit_cli, edit_cli_indexed = [], []
         for i in range(runs):
-            edit_cli.append(_edit_news(corpus, server, f"cli{i}", lambda: run(cmd)))
+            live, indexed = _edit_news(corpus, server, f"cli{i}", lambda: run(cmd))
+            edit_cli.append(live)
+            edit_cli_indexed.append(indexed)
             settle(out)
         station_cli = []
         for i in range(runs):
@@ -125,9 +127,11 @@ def ours(corpus: Path, work: Path, runs: int, changes_only: bool = False) -> dic
         builder.build()
         builder.wait()
         settle(out)
-        edit_warm, station_warm = [], []
+        edit_warm, edit_warm_indexed, station_warm = [], [], []
         for i in range(runs):
-            edit_warm.append(_edit_news(corpus, server, f"warm{i}", builder.build))
+            live, indexed = _edit_news(corpus, server, f"warm{i}", builder.build)
+            edit_warm.append(live)
+            edit_warm_indexed.append(indexed)
             builder.wait()
             settle(out)
         for i in range(runs):
@@ -144,6 +148,8 @@ def ours(corpus: Path, work: Path, runs: int, changes_only: bool = False) -> dic
         "index_peak_mb": max(index_mem) if index_mem else None,
         "nochange": statistics.median(nochange) if nochange else None,
         "edit_cli": statistics.median(edit_cli),
+        "edit_cli_indexed": statistics.median(edit_cli_indexed),
+        "edit_warm_indexed": statistics.median(edit_warm_indexed),
         "station_cli": statistics.median(station_cli),
         "edit_warm": statistics.median(edit_warm),
         "station_warm": statistics.median(station_warm),
@@ -166,15 +172,18 @@ def settle(site: Path, timeout: float = 120) -> None:
     raise SystemExit(f"the work after publishing {releases.current()} went on for {timeout:.0f} s")
 
 
-def _edit_news(corpus: Path, server: Server, marker: str, rebuild) -> float:
-    """Append a paragraph to one news file; time until its page shows it on the server."""
+def _edit_news(corpus: Path, server: Server, marker: str, rebuild) -> tuple[float, float]:
+    """Append a paragraph to one news file; return the time until its page shows it on the
+    server, and until the publish has finished (its search index updated)."""
     path = corpus / "news" / "news-000100.md"
     started = time.perf_counter()
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(f"\n补充说明 {marker}。\n")
     # The page goes live before the search index is rebuilt: poll while the build goes on.
-    with _building(rebuild):
-        return server.wait_for("/news/news-000100/", marker) - started
+    finished: list[float] = []
+    with _building(lambda: (rebuild(), finished.append(time.perf_counter()))):
+        live = server.wait_for("/news/news-000100/", marker) - started
+    return live, finished[0] - started
 
 
 def _new_station(corpus: Path, server: Server, marker: str, rebuild) -> float:
@@ -211,10 +220,15 @@ def _building(rebuild):
         raise failed[0]
 
 
-def hugo(corpus: Path, work: Path, runs: int) -> dict:
-    site = work / "hugo"
+# The two Hugo configurations compared: "hugo" calls .Related and builds taxonomies (as our
+# related news and tag/category lists do); "hugo-minimal" has only articles, lists and RSS.
+HUGO_SITES = {"hugo": "Hugo with .Related and taxonomies", "hugo-minimal": "minimal Hugo"}
+
+
+def hugo(corpus: Path, work: Path, runs: int, variant: str = "hugo") -> dict:
+    site = work / variant
     shutil.rmtree(site, ignore_errors=True)
-    shutil.copytree(BENCH / "hugo", site)
+    shutil.copytree(BENCH / variant, site)
     (site / "content" / "news").mkdir(parents=True)
     for path in (corpus / "news").glob("*.md"):
         text = path.read_text(encoding="utf-8").replace("\ncategory: ", "\ncategories: ", 1)
@@ -275,7 +289,8 @@ def main() -> None:
         report(results)
         return
     if not args.no_hugo:
-        results["hugo"] = hugo(corpus, work, args.runs)
+        for variant in HUGO_SITES:
+            results[variant] = hugo(corpus, work, args.runs, variant)
     if not args.no_pelican:
         results["pelican"] = pelican(corpus, work, args.runs)
     report(results)
@@ -289,22 +304,25 @@ def report(r: dict) -> None:
             ("search index, after going live", y.get("index", 0.0)),
             ("no-change rebuild", y["nochange"]),
             ("one edit → live (CLI process)", y["edit_cli"]),
+            ("one edit → search index updated (CLI)", y.get("edit_cli_indexed")),
             ("one edit → live (warm builder)", y["edit_warm"]),
+            ("one edit → search index updated (warm)", y.get("edit_warm_indexed")),
             ("new station → live (CLI process)", y["station_cli"]),
             ("new station → live (warm builder)", y["station_warm"])]
-    hugo_cold = r.get("hugo", {}).get("cold")
     for name, seconds in rows:
         if seconds is None:
             continue
-        ratio = f"  {seconds / hugo_cold:.2f}× Hugo's full build" if hugo_cold else ""
-        print(f"  {name:<36} {seconds:8.2f} s{ratio}")
+        ratios = [f"{seconds / r[v]['cold']:.2f}× {label}" for v, label in HUGO_SITES.items()
+                  if v in r]
+        print(f"  {name:<40} {seconds:8.2f} s  " + "; ".join(ratios))
     if y["peak_mb"] is not None:
         print(f"  {'peak memory, build':<36} {y['peak_mb']:8.0f} MB")
         print(f"  {'peak memory, search index (Pagefind)':<36} {y['index_peak_mb']:8.0f} MB")
-    for tool in ("hugo", "pelican"):
+    names = {**HUGO_SITES, "pelican": "Pelican"}
+    for tool, label in names.items():
         if tool in r and y["cold"] is not None:
             t = r[tool]
-            print(f"{tool.capitalize()} ({t['files']} files): cold {t['cold']:.2f} s, "
+            print(f"{label} ({t['files']} files): cold {t['cold']:.2f} s, "
                   f"peak {t['peak_mb']:.0f} MB; ours is {y['cold'] / t['cold']:.2f}× its time")
 
 
