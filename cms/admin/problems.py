@@ -45,6 +45,8 @@ _SAYINGS: list[tuple[re.Pattern[str], str]] = [
         (r"must be an http\(s\) address", "请填写以 http:// 或 https:// 开头的网址"),
         (r"is required", "必填"),
         (r"is before starts_at", "结束时间早于开始时间"),
+        (r"(?P<n>\d+) is more than the capacity (?P<max>\d+)", "已报 {n} 人，超过名额 {max} 人"),
+        (r"\S+ is after the start (?P<start>\S+)", "报名截止日期晚于活动开始（{start}）"),
         (_VALUE + r": no such media file", "媒体库里没有 {value}"),
     )
 ]  # fmt: skip

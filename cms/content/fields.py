@@ -246,6 +246,9 @@ def registration(value: Any, ctx: Context) -> Registration | None:
             raise FieldError(f"{exc}", str(key)) from None
     if out.get("url") and not str(out["url"]).startswith(("https://", "http://")):
         raise FieldError("must be an http(s) address", "url")
+    capacity, registered = out.get("capacity"), out.get("registered", 0)
+    if capacity is not None and registered > capacity:
+        raise FieldError(f"{registered} is more than the capacity {capacity}", "registered")
     return Registration(**out)
 
 

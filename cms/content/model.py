@@ -148,12 +148,12 @@ class Activity(Entry):
         return self.starts_at
 
     def state(self, now: dt.datetime) -> str:
-        """Return the registration state: open, full, closed (deadline passed) or ended."""
+        """Return the registration state: none (no registration), open, full, closed or ended."""
         if now >= self.ends_at:
             return "ended"
         reg = self.registration
         if reg is None:
-            return "open"
+            return "none"
         if reg.capacity is not None and reg.registered >= reg.capacity:
             return "full"
         if reg.deadline is not None and now.date() > reg.deadline:

@@ -198,7 +198,7 @@ def parse_entry(
         if required and key not in parsed.data:
             problems.append(Problem(label, 1, key, f"{key} is required"))
     if not problems:
-        problems.extend(_cross_checks(kind, values, parsed, label))
+        problems.extend(_cross_checks(kind, values, parsed, label, ctx))
     if problems:
         return None, problems
     cls = ENTRY_CLASSES[kind]
@@ -224,7 +224,15 @@ def _body_problems(body: str, first_line: int, label: str) -> list[Problem]:
     return [Problem(label, line, "body", message)]
 
 
-def _cross_checks(kind: str, values: dict, parsed, label: str) -> list[Problem]:
-    if kind == "activities" and values["ends_at"] < values["starts_at"]:
+def _cross_checks(kind: str, values: dict, parsed, label: str, ctx: Context) -> list[Problem]:
+    if kind != "activities":
+        return []
+    if values["ends_at"] < values["starts_at"]:
         return [Problem(label, parsed.line_of("ends_at"), "ends_at", "ends_at is before starts_at")]
+    reg = values.get("registration")
+    starts = values["starts_at"].astimezone(ctx.tz).date()
+    if reg is not None and reg.deadline is not None and reg.deadline > starts:
+        field = "registration.deadline"
+        message = f"{field} {reg.deadline.isoformat()} is after the start {starts.isoformat()}"
+        return [Problem(label, parsed.line_of(field), field, message)]
     return []

@@ -83,9 +83,10 @@ def hours_rows(lines: list[str]) -> list[tuple[str, str]]:
 
 
 def activity_state(state: str) -> str:
-    """Return the label of an activity's registration state (open, full, closed, ended)."""
+    """Return the label of an activity's registration state (none, open, full, closed, ended)."""
     # A context keeps the state 报名截止 apart from the deadline heading of the same words.
     labels = {
+        "none": pgettext("activity state", "无需报名"),
         "open": pgettext("activity state", "报名中"),
         "full": pgettext("activity state", "已满"),
         "closed": pgettext("activity state", "报名截止"),

@@ -35,6 +35,8 @@ BAD = [
     ("activities", "open-training-2026", {"registration": {"capacity": -1}}, None),
     ("activities", "open-training-2026", {"registration": {"capacity": "很多"}}, None),
     ("activities", "open-training-2026", {"registration": {"deadline": "下周"}}, None),
+    ("activities", "open-training-2026", {"registration": {"deadline": "2026-12-31"}}, None),
+    ("activities", "open-training-2026", {"registration": {"registered": 41}}, None),
     ("stations", "bantian-care-01", {"location": {"lat": 222.0, "lng": 114.0}}, None),
     ("stations", "bantian-care-01", {"location": {"lat": 22.6, "lng": 514.0}}, None),
     ("stations", "bantian-care-01", {"access": "nope"}, None),

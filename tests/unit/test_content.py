@@ -153,6 +153,18 @@ BROKEN = [
         id="ends-before-starts",
     ),
     pytest.param(
+        "activities/x.md",
+        ACTIVITY.replace("status:", "registration: {deadline: 2026-12-11, capacity: 10}\nstatus:"),
+        "content/activities/x.md:8: registration.deadline 2026-12-11 is after the start 2026-12-10",
+        id="deadline-after-start",
+    ),
+    pytest.param(
+        "activities/x.md",
+        ACTIVITY.replace("status:", "registration: {capacity: 10, registered: 11}\nstatus:"),
+        "content/activities/x.md:8: registration.registered 11 is more than the capacity 10",
+        id="registered-over-capacity",
+    ),
+    pytest.param(
         "stations/x.md",
         STATION.replace("lat: 22.6301", "lat: 222.1"),
         "content/stations/x.md:7: location.lat 222.1 is not a latitude",
