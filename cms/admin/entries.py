@@ -22,7 +22,7 @@ from ..content.reader import context_for, parse_entry
 from ..content.workflow import publish_state
 from ..geo.coords import parse_pasted
 from ..maps.tiles import OSM, tiles_for
-from . import listing
+from . import listing, references
 from .diffs import diff
 from .forms import FORMS, STATUS_LABELS, fields_from, fill, set_choices
 from .preview import render_draft
@@ -305,6 +305,12 @@ class EntryView(BaseModelView):
         fields["status"] = status
         text = writer.dump(self.kind, fields, form.body.data or "")
         expected = entry.version if entry else None
+        if action == "unpublish" and entry is not None and entry.status == "published":
+            going = references.referrers(content, entry)
+            if going:
+                return self._referenced(entry, going, "unpublish")
+        elif self._refuse_references(form, slug, text, fields, content):
+            return None
         try:
             writer.save(content.root, self.kind, slug, text, expected, user.name)
         except writer.Conflict:
@@ -319,6 +325,75 @@ class EntryView(BaseModelView):
             return None
         audit(action if entry else "create", f"{self.kind}/{slug}", STATUS_LABELS[status])
         flash(f"{ACTION_LABELS[action]}：{fields.get('title') or fields.get('name')}", "success")
+        return redirect(self.get_url(".edit_view", id=slug))
+
+    def _refuse_references(
+        self, form, slug: str, text: str, fields: dict, content: Content
+    ) -> bool:
+        """Name at its field each link to something missing or not published; True if any."""
+        label = f"content/{self.kind}/{slug}.md"
+        new, _ = parse_entry(text.encode(), self.kind, slug, context_for(content.site), label)
+        if new is None:  # the save refuses it field by field
+            return False
+        found = references.refusals(content, new, fields, new.body, self.now())
+        for refusal in found:
+            target = form._fields.get(refusal.field) or form.body
+            target.errors = [*target.errors, refusal.message]
+        return bool(found)
+
+    def _referenced(self, entry: Entry, going: list[Entry], then: str):
+        """Refuse to withdraw or delete what live entries point at; offer to do them together."""
+        return self.render(
+            "admin/entries/referenced.html",
+            entry=entry,
+            going=going,
+            then=then,
+            kinds=references.KIND_NAMES,
+        ), 409
+
+    @expose("/withdraw/", methods=("POST",))
+    def withdraw_view(self):
+        """Withdraw (or delete) an entry together with the live entries that point at it."""
+        content = self.content()
+        slug, then = request.form.get("id", ""), request.form.get("then", "unpublish")
+        entry = content.get(self.kind, slug) or abort(404)
+        if then not in ("unpublish", "delete"):
+            abort(400)
+        require(workflow.ACTION_ROLES[then])
+        require(workflow.role_needed("unpublish", entry.status, "draft"))
+        if (request.form.get("version") or "") != entry.version:
+            flash("没有生效：这个条目刚被别人修改过，请重新打开后再决定。", "danger")
+            return redirect(self.get_url(".edit_view", id=slug))
+        user = current_user()
+        withdrawn = []
+        for other in references.referrers(content, entry):
+            try:
+                unlinked = _withdrawn(
+                    other, slug if then == "delete" and self.kind == "stations" else ""
+                )
+                writer.save(content.root, other.kind, other.slug, unlinked,
+                            other.version, user.name)  # fmt: skip
+            except (writer.Conflict, writer.InvalidEntry):
+                flash(f"《{other.title_text}》刚被别人修改过，没有撤回；请打开它处理。", "warning")
+                continue
+            audit("unpublish", f"{other.kind}/{other.slug}", "一并撤回")
+            withdrawn.append(other.title_text)
+        try:
+            if then == "delete":
+                writer.delete(content.root, self.kind, slug, entry.version, user.name)
+            else:
+                writer.save(
+                    content.root, self.kind, slug, _withdrawn(entry), entry.version, user.name
+                )
+        except (writer.Conflict, writer.InvalidEntry):
+            flash("没有生效：这个条目刚被别人修改过，请重新打开后再决定。", "danger")
+            return redirect(self.get_url(".edit_view", id=slug))
+        audit(then, f"{self.kind}/{slug}", entry.title_text)
+        done = "已删除" if then == "delete" else "已撤回发布"
+        also = f"；一并撤回：{'、'.join(f'《{t}》' for t in withdrawn)}" if withdrawn else ""
+        flash(f"{done}《{entry.title_text}》{also}", "success")
+        if then == "delete":
+            return redirect(self.get_url(".index_view"))
         return redirect(self.get_url(".edit_view", id=slug))
 
     @staticmethod
@@ -385,6 +460,10 @@ class EntryView(BaseModelView):
         slug = request.form.get("id", "")
         entry = self.content().get(self.kind, slug) or abort(404)
         version = request.form.get("version") or entry.version
+        if entry.status == "published":
+            going = references.referrers(self.content(), entry)
+            if going:
+                return self._referenced(entry, going, "delete")
         try:
             writer.delete(self.content().root, self.kind, slug, version, current_user().name)
         except writer.Conflict:
@@ -600,3 +679,12 @@ class PageView(EntryView):
 
     def get_filters(self):
         return [listing.status_filter(self.now)]
+
+
+def _withdrawn(entry: Entry, deleted_station: str = "") -> str:
+    """Return the text of ``entry`` turned back into a draft, unlinked from a deleted station."""
+    fields = writer.fields_of(entry)
+    fields["status"] = workflow.next_status("unpublish", entry.status)
+    if deleted_station and fields.get("station") == deleted_station:
+        fields["station"] = None
+    return writer.dump(entry.kind, fields, entry.body)

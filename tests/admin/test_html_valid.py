@@ -67,6 +67,13 @@ def _pages(content: Path, anonymous, as_role) -> dict[str, tuple[int, str]]:
     version = _edit_form(editor, "news", "legal-aid-2026")["version"]
     editor.post("/admin/news/delete/", {"id": "legal-aid-2026", "version": version})
     keep("news-history-deleted", editor.get("/admin/news/history/?id=legal-aid-2026"))
+    referenced = _edit_form(editor, "stations", "nanwan-night-01")
+    keep(
+        "stations-referenced",
+        editor.post(
+            "/admin/stations/edit/?id=nanwan-night-01", {**referenced, "action": "unpublish"}
+        ),
+    )
     keep("media", editor.get("/admin/media/"))
     keep("ledger", editor.get("/admin/ledger/"))
     ledger = (Path(__file__).parents[1] / "data" / "ledger" / "stations-good.csv").read_bytes()
@@ -100,6 +107,7 @@ def test_every_admin_page_is_valid_html(content_copy, anonymous, as_role, tmp_pa
     pages = _pages(content_copy, anonymous, as_role)
     statuses = {name: status for name, (status, _) in pages.items()}
     expected = {"login-failed": 401, "news-broken": 422, "refused": 403, "not-found": 404}
+    expected["stations-referenced"] = 409
     expected |= {f"{kind}-conflict": 409 for kind in ENTRIES}
     assert statuses == {name: expected.get(name, 200) for name in pages}
     folder = tmp_path / "admin-pages"

@@ -17,8 +17,8 @@ def _publish(browser, content_copy):
 
 
 def _unpublish(browser, content_copy):
-    data = _edit_form(browser, "news", "plenary-2026")
-    return browser.post("/admin/news/edit/?id=plenary-2026", {**data, "action": "unpublish"})
+    data = _edit_form(browser, "news", "rider-care-2026")
+    return browser.post("/admin/news/edit/?id=rider-care-2026", {**data, "action": "unpublish"})
 
 
 def _edit_published(browser, content_copy):
