@@ -50,6 +50,10 @@ class Site:
     news_per_page: int = 10
     feed_size: int = 20
     yearly_activity_target: int = 0
+    hotline: str = ""  # the footer's phone number, e.g. 12351 or 0755-28900000
+    address: str = ""  # the footer's postal address
+    icp: str = ""  # ICP 备案号 (粤ICP备…号), linked to the MIIT record site in the footer
+    police_record: str = ""  # 公安备案号 (粤公网安备 …号), optional
     map: MapSettings = field(default_factory=MapSettings)
     news_categories: dict[str, Term] = field(default_factory=dict)
     activity_brands: dict[str, Term] = field(default_factory=dict)

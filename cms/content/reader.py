@@ -36,6 +36,10 @@ SITE_SCALARS = {
     "news_per_page": int,
     "feed_size": int,
     "yearly_activity_target": int,
+    "hotline": str,
+    "address": str,
+    "icp": str,
+    "police_record": str,
 }
 
 # Tab, LF and CR are text; the other C0 characters are not (XML 1.0 forbids them).

@@ -14,7 +14,7 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
-__all__ = ["BrokenLink", "LinkError", "Rendered", "render_markdown"]
+__all__ = ["BrokenLink", "LinkError", "Rendered", "phone_spans", "render_markdown"]
 
 Resolver = Callable[[str], str]
 
@@ -31,7 +31,7 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
     "th": {"align", "colspan", "rowspan"},
-    "td": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan", "data-label"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # Removed together with their content, not just unwrapped into text.
@@ -43,6 +43,20 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 # Browsers drop these anywhere in a URL, so "java\tscript:" is still a scheme.
 _URL_NOISE = re.compile(r"[\t\n\r]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Phone numbers readers should be able to tap: a landline with its area code (0755-28900000),
+# a 400 number, a mobile, or a 123xx public service hotline (12351, 12345, 12333 …). Latin
+# letters, digits, a decimal point, a slash or a colon next to it mean a longer number, a date,
+# a price or part of an address; a unit after a hotline (元, 人, 年 …) means a quantity.
+# Chinese characters may touch it: 请拨打12351。
+PHONE_RE = re.compile(
+    r"(?<![0-9A-Za-z_.,/:#=&%+-])"
+    r"(?:0\d{2,3}-\d{7,8}|400-?\d{3}-?\d{4}|1[3-9]\d{9}"
+    r"|123\d\d(?!\s*[元人个名万次年月日号件家条项台辆所张份%‰]))"
+    r"(?![.,:-]?\d|[0-9A-Za-z_/:-])"
+)
+_URL_TEXT = re.compile(r"(?:https?://|www\.)[^\s<>\u3000-\u303f\uff00-\uffef]+", re.IGNORECASE)
+# Text inside these is already a link, or code to be shown as written.
+_NO_PHONE_LINKS = {"a", "code", "pre"}
 
 
 class LinkError(ValueError):
@@ -112,6 +126,70 @@ class _ResolveLinks(Treeprocessor):
             return error
 
 
+class _LinkPhones(Treeprocessor):
+    """Wrap the phone numbers of the text in tel: links, so a reader on a phone can tap them."""
+
+    def run(self, root: Element) -> None:
+        self._walk(root)
+
+    def _walk(self, el: Element) -> None:
+        if el.tag in _NO_PHONE_LINKS:
+            return
+        children = list(el)
+        if el.text:
+            links, el.text = _phone_links(el.text)
+            for offset, link in enumerate(links):
+                el.insert(offset, link)
+        for child in children:
+            self._walk(child)
+            if child.tail:
+                links, child.tail = _phone_links(child.tail)
+                at = list(el).index(child) + 1
+                for offset, link in enumerate(links):
+                    el.insert(at + offset, link)
+
+
+class _LabelCells(Treeprocessor):
+    """Give each body cell its column's heading, which a phone shows when rows become cards."""
+
+    def run(self, root: Element) -> None:
+        for table in root.iter("table"):
+            head = table.find("thead/tr")
+            if head is None:
+                continue
+            labels = ["".join(th.itertext()).strip() for th in head]
+            for row in table.iterfind("tbody/tr"):
+                for label, cell in zip(labels, row, strict=False):
+                    if label:
+                        cell.set("data-label", label)
+
+
+def phone_spans(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) of each phone number in text, outside web addresses."""
+    urls = [m.span() for m in _URL_TEXT.finditer(text)]
+    return [
+        m.span()
+        for m in PHONE_RE.finditer(text)
+        if not any(start <= m.start() < end for start, end in urls)
+    ]
+
+
+def _phone_links(text: str) -> tuple[list[Element], str]:
+    """Split text into what stays before the first number and tel: links with their tails."""
+    spans = phone_spans(text)
+    if not spans:
+        return [], text
+    links: list[Element] = []
+    for index, (start, end) in enumerate(spans):
+        number = text[start:end]
+        link = Element("a", {"href": "tel:" + re.sub(r"\D", "", number)})
+        link.text = number
+        following = spans[index + 1][0] if index + 1 < len(spans) else len(text)
+        link.tail = text[end:following]
+        links.append(link)
+    return links, text[: spans[0][0]]
+
+
 def _url_attributes(root: Element) -> Iterator[tuple[Element, str]]:
     for el in root.iter():
         if el.tag == "a" and el.get("href") is not None:
@@ -150,6 +228,9 @@ def render_markdown(
     # After unescape (0), so backslash escapes in URLs are already undone.
     links = _ResolveLinks(md, resolve)
     md.treeprocessors.register(links, "resolve_links", -10)
+    # After inline (20) has made the text's own links, so numbers inside them are left alone.
+    md.treeprocessors.register(_LinkPhones(md), "link_phones", 6)
+    md.treeprocessors.register(_LabelCells(md), "label_cells", 4)
     body = md.convert(text)
     clean = nh3.clean(
         body,

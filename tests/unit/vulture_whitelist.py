@@ -61,6 +61,9 @@ _.as_of  # numbers.html
 _.teaser  # home.html
 _.href  # station_detail.html
 _.app_href
+_.hotline  # base.html's footer
+_.icp
+_.police_record
 
 # Only part of a functools cache key: the file's modification time.
 mtime_ns
