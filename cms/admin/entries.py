@@ -25,8 +25,10 @@ from ..maps.tiles import OSM, tiles_for
 from . import listing, references
 from .diffs import diff
 from .forms import FORMS, STATUS_LABELS, fields_from, fill, set_choices
+from .live import live_state
 from .preview import render_draft
 from .problems import in_chinese, told
+from .publish import publisher
 from .security import AdminForm, audit, current_user, require
 
 ACTION_LABELS = {
@@ -255,6 +257,8 @@ class EntryView(BaseModelView):
         state = publish_state(entry, self.now()) if entry else "draft"
         return self.render(
             "admin/entries/edit.html",
+            live=self._live(entry) if entry else None,
+            publishing=request.args.get("publishing", ""),
             form=form,
             entry=entry,
             kind=self.kind,
@@ -265,6 +269,26 @@ class EntryView(BaseModelView):
             tiles=self._tiles(),
             return_url=self.get_url(".index_view"),
         )
+
+    def _live(self, entry: Entry):  # a live.LiveState
+        """Return what the public sees of ``entry`` (its page in the live release)."""
+        config = current_app.config
+        return live_state(
+            entry,
+            config["YIZHAN_CONTENT"],
+            config["YIZHAN_OUTPUT"],
+            config["YIZHAN_SITE_URL"],
+            self.now(),
+            was_live=entry.status != "published" and self._was_published(entry),
+        )
+
+    def _was_published(self, entry: Entry) -> bool:
+        root = self.content().root
+        for revision in writer.history(root, self.kind, entry.slug)[:50]:
+            text = writer.revision_text(root, self.kind, entry.slug, revision.id) or ""
+            if "\nstatus: published\n" in text.partition("\n---\n")[0] + "\n":
+                return True
+        return False
 
     def _tiles(self):
         try:
@@ -324,8 +348,15 @@ class EntryView(BaseModelView):
                 target.errors = [*target.errors, in_chinese(problem)]
             return None
         audit(action if entry else "create", f"{self.kind}/{slug}", STATUS_LABELS[status])
-        flash(f"{ACTION_LABELS[action]}：{fields.get('title') or fields.get('name')}", "success")
-        return redirect(self.get_url(".edit_view", id=slug))
+        title = fields.get("title") or fields.get("name")
+        if "published" not in (entry.status if entry else None, status):
+            flash(f"{ACTION_LABELS[action]}：{title}", "success")
+            return redirect(self.get_url(".edit_view", id=slug))
+        # What the public sees changes: publish now, through the warm builder.
+        job = publisher().start(user.name)
+        audit("site-publish", job.id, f"{self.kind}/{slug}")
+        flash(f"{ACTION_LABELS[action]}：{title}。正在更新网站…", "success")
+        return redirect(self.get_url(".edit_view", id=slug, publishing=job.id))
 
     def _refuse_references(
         self, form, slug: str, text: str, fields: dict, content: Content
@@ -391,10 +422,11 @@ class EntryView(BaseModelView):
         audit(then, f"{self.kind}/{slug}", entry.title_text)
         done = "已删除" if then == "delete" else "已撤回发布"
         also = f"；一并撤回：{'、'.join(f'《{t}》' for t in withdrawn)}" if withdrawn else ""
-        flash(f"{done}《{entry.title_text}》{also}", "success")
+        flash(f"{done}《{entry.title_text}》{also}。正在更新网站…", "success")
+        job = publisher().start(user.name)
         if then == "delete":
             return redirect(self.get_url(".index_view"))
-        return redirect(self.get_url(".edit_view", id=slug))
+        return redirect(self.get_url(".edit_view", id=slug, publishing=job.id))
 
     @staticmethod
     def _field_of(form, problem):  # a form field or None
@@ -471,6 +503,8 @@ class EntryView(BaseModelView):
             return redirect(self.get_url(".edit_view", id=slug))
         audit("delete", f"{self.kind}/{slug}", entry.title_text)
         flash(f"已删除：{entry.title_text}（可在修改记录中恢复）", "success")
+        if entry.status == "published":
+            publisher().start(current_user().name)  # its page goes too
         return redirect(self.get_url(".index_view"))
 
     @expose("/history/")

@@ -47,7 +47,7 @@ class PublishView(SecureView):
 
     @expose("/start/", methods=("POST",))
     def start(self):
-        job = publisher().start(current_user().name)
+        job = publisher().start(current_user().name, full=True)  # everything, from scratch
         audit("site-publish", getattr(job, "id", ""))
         if request.accept_mimetypes.best == "application/json":
             return jsonify(job_state(job)), 202

@@ -92,8 +92,11 @@ class Publisher:
         # from a threaded web server risks deadlocks, and the warm cache makes them unneeded.
         self._builder = Builder(self.content_root, self.output, keep=keep, jobs=1)
 
-    def start(self, user: str) -> Job:
-        """Start a build, or join the one running; return (a copy of) the job."""
+    def start(self, user: str, full: bool = False) -> Job:
+        """Start a build, or join the one running; return (a copy of) the job.
+
+        ``full`` renders every page again (the admins' 发布网站) instead of what changed.
+        """
         with self._lock:
             if self._running is not None:
                 return self._copy(self._running)
@@ -103,7 +106,7 @@ class Publisher:
             self._jobs[job.id] = job
             while len(self._jobs) > HISTORY:
                 self._jobs.popitem(last=False)
-            thread = threading.Thread(target=self._run, args=(job,), name=f"publish-{job.id}")
+            thread = threading.Thread(target=self._run, args=(job, full), name=f"publish-{job.id}")
             thread.daemon = True
             thread.start()
             return self._copy(job)
@@ -143,7 +146,7 @@ class Publisher:
                 except ReleaseError as exc:
                     raise PublishError(f"无法回滚：{_chinese(exc)}") from None
 
-    def _run(self, job: Job) -> None:
+    def _run(self, job: Job, full: bool = False) -> None:
         def progress(done: int, total: int, url: str) -> None:
             with self._lock:
                 job.done, job.total = done, total
@@ -154,6 +157,7 @@ class Publisher:
                     now=self.now,
                     progress=progress,
                     log=lambda message: self._locked_log(job, message),
+                    full=full,
                     strict=False,  # one broken entry must not hold back everyone's work
                 )
                 # Copies to object storage named in site.yml (deploy: … after_publish: true).

@@ -292,6 +292,37 @@
     });
   }
 
+  /* ---- an entry just approved, changed or withdrawn: follow its publish, then reload ---- */
+  var going = $("#entry-publishing");
+  if (going) {
+    var follow = function () {
+      fetch(going.dataset.statusUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); })
+        .then(function (d) {
+          var job = d.job;
+          if (!job) return;
+          var bar = $("#entry-publishing-progress");
+          bar.value = job.total ? Math.round(100 * job.done / job.total) : 5;
+          bar.textContent = bar.value + "%";
+          if (job.state === "running") {
+            $("#entry-publishing-state").textContent = "正在更新网站…" + (job.total ? "已生成 " + job.done + " / " + job.total + " 个文件" : "");
+            setTimeout(follow, 400);
+            return;
+          }
+          var held = job.warnings.filter(function (w) { return w.indexOf("有误") >= 0; });
+          if (job.state === "succeeded" && !held.length) {
+            location.replace(going.dataset.doneUrl);
+          } else {
+            going.className = "alert alert-warning";
+            $("#entry-publishing-state").textContent = job.state === "succeeded"
+              ? "网站已更新，但有条目有误，没有按新版本上线：" : "网站没有更新，线上保持原样：" + job.error;
+            var list = $("#entry-publishing-problems");
+            held.concat(job.problems).forEach(function (p) { var li = document.createElement("li"); li.textContent = p; list.appendChild(li); });
+          }
+        });
+    };
+    follow();
+  }
+
   /* ---- publish: start, then poll the status until the job ends ---- */
   var pub = $("#publish");
   if (pub) {
