@@ -175,3 +175,73 @@ def _times(ranges: tuple[tuple[int, int], ...], gettext: Callable[[str], str]) -
 
 def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """The next time a station opens or closes: ``at`` minutes after the day's midnight."""
+
+    opens: bool
+    at: int
+
+
+def _spans(table: list, day: int) -> list[tuple[int, int]]:
+    """Return the opening spans from the day before ``day`` to a week after, merged if they touch.
+
+    Minutes count from ``day``'s midnight; an overnight range ends on the next day.
+    """
+    spans = []
+    for offset in range(-1, 8):
+        for start, end in table[(day + offset) % 7]:
+            stop = end if end > start else end + 1440
+            spans.append((offset * 1440 + start, offset * 1440 + stop))
+    merged: list[tuple[int, int]] = []
+    for start, stop in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((start, stop))
+    return merged
+
+
+def next_change(rules: list[Rule], when: dt.datetime) -> Change | None:
+    """Return when a station next closes (if open at ``when``) or opens (if closed).
+
+    None means it never changes: open around the clock, or closed every day of the week.
+    ``when`` must already be in the station's local time.
+    """
+    minute = when.hour * 60 + when.minute
+    for start, stop in _spans(week_table(rules), when.weekday()):
+        if start <= minute < stop:
+            return None if stop - minute >= 7 * 1440 else Change(False, stop)
+        if start > minute:
+            return Change(True, start)
+    return None
+
+
+def describe_change(
+    change: Change | None, is_open: bool, weekday: int, gettext: Callable[[str], str] = _same
+) -> str:
+    """Return the next change in words: 营业至 21:00, 明天 08:30 开门, 周一 09:00 开门.
+
+    ``weekday`` is today's (0 = Monday); the words are Chinese unless ``gettext`` translates.
+    """
+    if change is None:
+        return gettext("24小时开放") if is_open else gettext("暂停开放")
+    days, minute = divmod(change.at, 1440)
+    clock = _clock(minute)
+    if not change.opens and minute == 0 and days:
+        days, clock = days - 1, "24:00"  # closes at midnight: "until 24:00", not "00:00 tomorrow"
+    if not change.opens:
+        if days == 0:
+            return gettext("营业至 %(time)s") % {"time": clock}
+        if days == 1:
+            return gettext("营业至明天 %(time)s") % {"time": clock}
+        day = gettext(DAY_LABELS[(weekday + days) % 7])
+        return gettext("营业至%(day)s %(time)s") % {"day": day, "time": clock}
+    if days == 0:
+        return gettext("今天 %(time)s 开门") % {"time": clock}
+    if days == 1:
+        return gettext("明天 %(time)s 开门") % {"time": clock}
+    day = gettext(DAY_LABELS[(weekday + days) % 7])
+    return gettext("%(day)s %(time)s 开门") % {"day": day, "time": clock}

@@ -115,8 +115,12 @@ class StationMaps:
 
     def navigation(self, station: Station) -> list[NavLink]:
         """Return the AMap, Baidu and Tencent links to a station."""
-        src = urlsplit(self.site.base_url).hostname or "yizhan"
-        return navigation_links(station.name, station.location.lat, station.location.lng, src)
+        return navigation_links(station.name, station.location.lat, station.location.lng, self.src)
+
+    @property
+    def src(self) -> str:
+        """Return the name navigation links give the providers as their source: our host."""
+        return urlsplit(self.site.base_url).hostname or "yizhan"
 
     def qr(self, station: Station, scale: int = 4) -> str:
         """Return the QR code (SVG) of a station page's public address."""
@@ -172,6 +176,7 @@ class StationMaps:
             "streets": terms(site.streets),
             "amenities": terms(site.amenities),
             "access": terms(site.access),
+            "src": self.src,
         }
         if view:
             doc["scripts"] = [url_for("static", filename=path) for path in view.js]

@@ -1,11 +1,13 @@
 """The station finder on a phone: near me, filters, shared links, popups, no location, no JS.
 
-Geolocation is granted at fixed points in Longgang. The test network has no internet, so map
-tile requests are aborted at once: everything here must work without tiles anyway.
+Geolocation is granted at fixed points in Longgang and the clock is fixed (a Wednesday at noon
+unless a test says otherwise), so which stations are open is known. The test network has no
+internet, so map tile requests are aborted at once: everything here must work without tiles.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from contextlib import contextmanager, suppress
@@ -22,6 +24,9 @@ from tests.conftest import DEMO, SHANGHAI
 
 BANTIAN = (22.64010, 114.05510)
 LONGCHENG = (22.71800, 114.25100)
+LONGGANG = (22.7203, 114.2467)  # the district's centre
+NOON = dt.datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI)  # a Wednesday
+NIGHT = dt.datetime(2026, 11, 25, 22, 15, tzinfo=SHANGHAI)
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +35,12 @@ def features(demo_site) -> list[dict]:
 
 
 @contextmanager
-def phone(browser, server, point=None, javascript=True):
-    """A 390×844 Chromium page; location granted at ``point`` (refused when None)."""
+def phone(browser, server, point=None, javascript=True, at=NOON):
+    """A 390×844 Chromium page at ``at``; location granted at ``point`` (refused when None).
+
+    ``at=None`` leaves the clock alone, for tests of map animations and performance marks
+    (which Playwright's fixed clock stops).
+    """
     options = {
         "viewport": {"width": 390, "height": 844},
         "locale": "zh-CN",
@@ -46,6 +55,8 @@ def phone(browser, server, point=None, javascript=True):
     local = re.compile(r"^" + re.escape(server.url) + r"/")
     context.route(lambda url: not local.match(url), lambda route: route.abort())
     page = context.new_page()
+    if javascript and at:
+        page.clock.set_fixed_time(at)
     try:
         yield page
     finally:
@@ -70,25 +81,180 @@ def distance(feature: dict, point: tuple[float, float]) -> float:
     return haversine_m(point[0], point[1], lat, lng)
 
 
-@pytest.mark.parametrize("point", [BANTIAN, LONGCHENG])
-def test_near_me_lists_the_20_nearest_in_true_distance_order(browser, demo_server, features, point):
-    with phone(browser, demo_server, point) as page:
+def usable(feature: dict, moment: dt.datetime, access: str = "") -> bool:
+    """Open at ``moment`` and open to a reader of the ``access`` group (everyone: public)."""
+    p = feature["properties"]
+    is_open = open_state(parse_hours(p["hours"]), moment) != "closed"
+    return is_open and p["access"] in ("public", access)
+
+
+def ranking(features, point, moment, limit=20) -> list[str]:
+    """The order a reader expects: usable now first, then the others, each nearest first."""
+    first = sorted((f for f in features if usable(f, moment)), key=lambda f: distance(f, point))
+    rest = sorted((f for f in features if not usable(f, moment)), key=lambda f: distance(f, point))
+    return [f["id"] for f in first + rest][:limit]
+
+
+def near_me(page) -> None:
+    page.get_by_role("button", name="附近的驿站").click()
+    page.wait_for_selector("#results .result-distance")
+
+
+@pytest.mark.parametrize("moment", [NOON, NIGHT], ids=["noon", "night"])
+@pytest.mark.parametrize("point", [BANTIAN, LONGCHENG, LONGGANG])
+def test_near_me_lists_the_usable_first_each_part_nearest_first(
+    browser, demo_server, features, point, moment
+):
+    with phone(browser, demo_server, point, at=moment) as page:
         open_finder(page, demo_server.url + "/stations/")
-        page.get_by_role("button", name="附近的驿站").click()
-        page.wait_for_selector("#results .result-distance")
+        near_me(page)
         slugs = listed(page)
+        assert slugs == ranking(features, point, moment)
         by_slug = {f["id"]: f for f in features}
         got = [distance(by_slug[s], point) for s in slugs]
-        expected = sorted(distance(f, point) for f in features)[:20]
-        assert len(slugs) == 20
-        assert got == sorted(got)
-        assert got == pytest.approx(expected, abs=0.01)
         # Metres and walking minutes at 4.5 km/h are shown for the first one.
         first = page.locator("#results .result-distance").first.inner_text()
         metres = round(got[0])
         assert first.startswith(f"{metres} 米" if metres < 1000 else f"{got[0] / 1000:.1f} 公里")
         assert "步行约" in first
-        assert page.evaluate("location.hash").startswith("#near=")
+        # When one is within 3 km, the first row is open and open to everyone.
+        if any(usable(f, moment) and distance(f, point) <= 3000 for f in features):
+            assert usable(by_slug[slugs[0]], moment)
+            row = page.locator("#results .result").first
+            assert row.locator(".result-state").inner_text() in ("营业中", "即将关闭")
+            assert row.locator(".result-access").count() == 0
+        # Every other row says why: when it opens next, or who it is for.
+        for i, slug in enumerate(slugs):
+            if usable(by_slug[slug], moment):
+                continue
+            row = page.locator("#results .result").nth(i)
+            words = row.locator(".result-line").inner_text()
+            assert re.search(r"\d\d:\d\d 开门|暂停开放", words) or row.locator(
+                ".result-access"
+            ).inner_text() in ("仅限本单位职工", "女职工专用")
+        assert "near=" not in page.url  # the position stays out of the address bar
+
+
+NAV_MODES = {  # way of travel → the mode each navigation link asks for
+    "步行": ("mode=walk&", "mode=walking&", "type=walk&"),
+    "骑行": ("mode=ride&", "mode=riding&", "type=bike&"),
+    "驾车": ("mode=car&", "mode=driving&", "type=drive&"),
+}
+
+
+def rows_carry_a_trip(page, features, way: str) -> None:
+    """Every row: address, hours with the next change, a tel: link, three links in ``way``."""
+    by_slug = {f["id"]: f for f in features}
+    rows = page.locator("#results .result")
+    assert rows.count() > 0
+    for i, slug in enumerate(listed(page)):
+        row, props = rows.nth(i), by_slug[slug]["properties"]
+        assert row.locator(".result-address").inner_text() == props["address"]
+        assert re.search(
+            r"营业至|开门|24小时开放|暂停开放", row.locator(".result-next").inner_text()
+        )
+        tel = row.locator("a.result-tel").get_attribute("href")
+        assert tel == "tel:" + re.sub(r"[^0-9+]", "", props["phone"])
+        hrefs = row.locator("a.result-nav").evaluate_all("els => els.map(e => e.href)")
+        assert [h.split("//")[1].split("/")[0] for h in hrefs] == [
+            "uri.amap.com", "api.map.baidu.com", "apis.map.qq.com"
+        ]  # fmt: skip
+        for href, word in zip(hrefs, NAV_MODES[way], strict=True):
+            assert word in href
+        assert f"{way}约" in row.locator(".result-distance").inner_text()
+
+
+def in_view(page, selector: str) -> bool:
+    box = page.locator(selector).first.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + 40 <= 844
+
+
+def at_most_3_decimals(url: str) -> bool:
+    return not re.search(r"\d\.\d{4,}", url)
+
+
+@pytest.mark.parametrize("moment", [NOON, NIGHT], ids=["noon", "night"])
+def test_rows_carry_what_a_trip_needs_in_the_chosen_way(browser, demo_server, features, moment):
+    with phone(browser, demo_server, LONGGANG, at=moment) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        near_me(page)
+        assert in_view(page, "#results .result")  # the results come into view
+        assert at_most_3_decimals(page.url)
+        rows_carry_a_trip(page, features, "步行")
+        page.get_by_role("radio", name="骑行").check()
+        rows_carry_a_trip(page, features, "骑行")
+        assert at_most_3_decimals(page.url)
+    with phone(browser, demo_server, LONGGANG, at=moment) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        page.get_by_role("radio", name="驾车").check()
+        page.reload()  # the choice is remembered on the device
+        page.wait_for_selector("#finder[data-ready]")
+        assert page.get_by_role("radio", name="驾车").is_checked()
+        near_me(page)
+        rows_carry_a_trip(page, features, "驾车")
+
+
+def test_the_popup_carries_what_a_trip_needs(browser, demo_server, features):
+    with phone(browser, demo_server, LONGGANG, at=NIGHT) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        near_me(page)
+        item = page.locator("#results .result").first
+        item.locator(".result-main").click()
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        props = {f["id"]: f for f in features}[listed(page)[0]]["properties"]
+        assert popup.locator(".popup-address").inner_text() == props["address"]
+        assert popup.locator("a.result-tel").get_attribute("href").startswith("tel:")
+        assert popup.locator("a.result-nav").count() == 3
+        assert "营业至" in popup.locator(".result-next").inner_text() or "24小时" in (
+            popup.locator(".result-next").inner_text()
+        )
+
+
+def test_type_chips_and_open_now_are_in_view_above_the_list(browser, demo_server, features):
+    with phone(browser, demo_server, at=NIGHT) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        chips = form(page).locator(".quick-filters")
+        assert chips.is_visible() and not page.locator("#filters").get_attribute("open")
+        form(page).get_by_label("营业中", exact=True).check()
+        want = expected_matches(features, open_at=NIGHT)
+        assert set(listed(page)) == want
+        count = page.locator("#result-count")
+        assert count.get_attribute("aria-live") == "polite"
+        assert count.inner_text() == f"符合条件的共 {len(want)} 个。"
+        form(page).get_by_label("爱心驿站", exact=True).uncheck()
+        assert set(listed(page)) == want - expected_matches(features, {"care-station"})
+
+
+def test_the_address_bar_never_holds_a_precise_position(browser, demo_server):
+    with phone(browser, demo_server, LONGGANG, at=NIGHT) as page:
+        seen = []
+        page.on("framenavigated", lambda frame: seen.append(frame.url))
+        open_finder(page, demo_server.url + "/stations/")
+        near_me(page)
+        seen.append(page.url)
+        page.get_by_role("radio", name="骑行").check()
+        form(page).get_by_label("营业中", exact=True).check()
+        seen.append(page.url)
+        page.get_by_role("button", name="分享此视图").click()
+        seen.append(page.url)
+        assert "near=22.720,114.247" in page.url
+        assert all(at_most_3_decimals(url) for url in seen)
+    # A link with a precise position (as older versions wrote) is rounded when shown again.
+    with phone(browser, demo_server, at=NIGHT) as page:
+        open_finder(page, demo_server.url + "/stations/#near=22.72030,114.24670&open=1")
+        page.get_by_role("button", name="分享此视图").click()
+        assert "near=22.720,114.247" in page.url and at_most_3_decimals(page.url)
+
+
+def test_home_at_night_lists_the_nearest_usable_first_in_view(browser, demo_server, features):
+    with phone(browser, demo_server, LONGGANG, at=NIGHT) as page:
+        open_finder(page, demo_server.url + "/")
+        near_me(page)
+        assert listed(page) == ranking(features, LONGGANG, NIGHT, 3)
+        assert in_view(page, "#results .result")
+        rows_carry_a_trip(page, features, "步行")
+        assert at_most_3_decimals(page.url)
 
 
 def expected_matches(features, types=None, amenities=(), street=None, open_at=None):
@@ -133,8 +299,7 @@ def test_open_now_filter_uses_shanghai_time(browser, demo_server, features):
     with phone(browser, demo_server) as page:
         page.clock.set_fixed_time(moment)
         open_finder(page, demo_server.url + "/stations/")
-        page.locator("#filters summary").click()
-        form(page).get_by_label("只看营业中").check()
+        form(page).get_by_label("营业中", exact=True).check()
         want = expected_matches(features, open_at=moment)
         assert 0 < len(want) < len(features)
         assert set(listed(page)) == want
@@ -144,20 +309,23 @@ def test_open_now_filter_uses_shanghai_time(browser, demo_server, features):
         }
 
 
-def test_reloading_the_url_restores_the_view(browser, demo_server):
+def test_a_shared_view_keeps_the_filters_and_a_rounded_place(browser, demo_server, features):
     with phone(browser, demo_server, BANTIAN) as page:
         open_finder(page, demo_server.url + "/stations/")
-        page.get_by_role("button", name="附近的驿站").click()
-        page.wait_for_selector("#results .result-distance")
+        near_me(page)
         page.locator("#filters summary").click()
         form(page).get_by_label("饮水", exact=True).check()
-        before, url = listed(page), page.url
-        assert "near=22.64010,114.05510" in url and "amenity=water" in url
+        assert "amenity=water" in page.url and "near=" not in page.url
+        page.get_by_role("button", name="分享此视图").click()
+        url = page.url
+        assert "near=22.640,114.055" in url and "amenity=water" in url
+        assert "约 100 米" in page.locator("#finder-status").inner_text()
     with phone(browser, demo_server) as page:  # a fresh reader opening the shared link
         open_finder(page, url)
-        assert listed(page) == before
+        water = [f for f in features if "water" in f["properties"]["amenities"]]
+        assert listed(page) == ranking(water, (22.640, 114.055), NOON)
         assert form(page).get_by_label("饮水", exact=True).is_checked()
-        assert page.locator("#results .result-distance").count() == len(before)
+        assert page.locator("#results .result-distance").count() == 20
 
 
 def test_a_list_tap_opens_the_right_popup(browser, demo_server):
@@ -175,7 +343,7 @@ def test_a_list_tap_opens_the_right_popup(browser, demo_server):
 
 
 def test_a_marker_tap_highlights_its_list_item(browser, demo_server, features):
-    with phone(browser, demo_server, LONGCHENG) as page:
+    with phone(browser, demo_server, LONGCHENG, at=None) as page:
         open_finder(page, demo_server.url + "/stations/")
         page.get_by_role("button", name="附近的驿站").click()
         page.wait_for_selector("#results .result-distance")
@@ -341,9 +509,10 @@ def test_home_fetches_the_data_on_the_tap_and_lists_the_3_nearest(browser, demo_
         assert len(held) == 1
         held[0].continue_()
         page.wait_for_selector("#results .result-distance")
-        nearest = sorted(features, key=lambda f: distance(f, BANTIAN))[:3]
-        assert listed(page) == [f["id"] for f in nearest]
-        assert page.locator("#finder-status").inner_text().startswith("已按距离排序")
+        assert listed(page) == ranking(features, BANTIAN, NOON, 3)
+        assert (
+            page.locator("#finder-status").inner_text().startswith("营业中、对所有人开放的排在前面")
+        )
         # A second tap uses the data already in.
         page.get_by_role("button", name="附近的驿站").click()
         page.wait_for_function("!document.getElementById('near-me').disabled")
@@ -439,8 +608,8 @@ def test_home_dot_map_leaves_out_a_reader_outside_it(browser, demo_server, featu
         assert not 0 <= projection.project(*FUTIAN)[1] <= projection.height
         marks = dot_map_marks(page)
         assert [m["kind"] for m in marks] == ["dot-map-near"] * 3
-        nearest = sorted(features, key=lambda f: distance(f, FUTIAN))[:3]
-        assert [m["slug"] for m in marks] == [f["id"] for f in nearest] == listed(page)
+        nearest = ranking(features, FUTIAN, NOON, 3)
+        assert [m["slug"] for m in marks] == nearest == listed(page)
 
 
 def test_home_dot_map_without_javascript_is_a_link_to_the_stations(browser, demo_server):
@@ -456,7 +625,7 @@ def test_home_dot_map_without_javascript_is_a_link_to_the_stations(browser, demo
 def test_map_libraries_are_fetched_once_by_their_preloads(browser, demo_server):
     """The page's preloads fetch Leaflet and its plugin without running them before the first
     paint; the script elements the finder makes after it use those downloads."""
-    with phone(browser, demo_server) as page:
+    with phone(browser, demo_server, at=None) as page:
         open_finder(page, demo_server.url + "/stations/")
         page.wait_for_function("performance.getEntriesByName('yizhan:map').length > 0")
         scripts = json.loads(page.locator("#finder-config").text_content())["scripts"]

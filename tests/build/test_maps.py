@@ -145,6 +145,8 @@ def test_compact_data_agrees_with_the_geojson(demo_site):
         mask = columns["amenities"][i]
         have = {a for n, a in enumerate(compact["amenities"]) if mask & (1 << n)}
         assert have == set(props["amenities"])
+        assert columns["address"][i] == props["address"]
+        assert columns["phone"][i] == (props["phone"] or "")
 
 
 def test_station_map_scripts_are_external_and_deterministic(demo_site):

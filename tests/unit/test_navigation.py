@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from cms.geo.coords import wgs84_to_gcj02
@@ -75,3 +76,41 @@ def test_links_for_a_page_are_web_uris_that_work_inside_wechat():
         assert link.href.startswith("https://")
         assert "callnative=1" not in link.href
     assert links[0].app_href.endswith("callnative=1&src=s")
+
+
+def test_each_way_of_travel_uses_each_providers_own_word():
+    modes = {}
+    for mode in ("walk", "ride", "drive"):
+        amap, baidu, tencent = navigation_links(NAME, LAT, LNG, "x", mode)
+        modes[mode] = (
+            parse_qs(urlsplit(amap.href).query)["mode"][0],
+            parse_qs(urlsplit(baidu.href).query)["mode"][0],
+            parse_qs(urlsplit(tencent.href).query)["type"][0],
+        )
+    assert modes == {
+        "walk": ("walk", "walking", "walk"),
+        "ride": ("ride", "riding", "bike"),
+        "drive": ("car", "driving", "drive"),
+    }
+
+
+def test_the_finders_javascript_makes_the_same_links():
+    from tests.unit.test_open_now import run_node
+
+    geo = Path(__file__).resolve().parents[2] / "themes/default/static/js/geo.js"
+    points = [(NAME, LAT, LNG), ("龙城 (1)号 *站*", 22.718, 114.251), ("x", 22.7, 114.0)]
+    cases = [
+        [name, lat, lng, mode] for name, lat, lng in points for mode in ("walk", "ride", "drive")
+    ]
+    script = """
+      const geo = require(process.argv[1]);
+      const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+      const out = cases.map(c => [false, true].map(native =>
+        geo.navLinks(c[0], c[1], c[2], 'gonghui.example.org', c[3], native).map(l => l.href)));
+      process.stdout.write(JSON.stringify(out));
+    """
+    got = run_node(script, cases, geo)
+    for (name, lat, lng, mode), (web, native) in zip(cases, got, strict=True):
+        links = navigation_links(name, lat, lng, "gonghui.example.org", mode)
+        assert web == [link.href for link in links]
+        assert native[0] == links[0].app_href

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cms.content.hours import open_state, parse_hours
+from cms.content.hours import describe_change, next_change, open_state, parse_hours
 
 HOURS_JS = Path(__file__).resolve().parents[2] / "themes/default/static/js/hours.js"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -146,3 +146,50 @@ def test_javascript_labels_are_chinese():
       process.stdout.write(JSON.stringify(hours.LABELS));
     """
     assert run_node(script, None) == {"open": "营业中", "closing": "即将关闭", "closed": "已关闭"}
+
+
+# The next change in words, across midnight and the week's end (Monday after a closed weekend,
+# Sunday night's range running into Monday, a range closing at 24:00).
+NEXT = [
+    (OFFICE, "mon", "08:00", "今天 09:00 开门"),
+    (OFFICE, "mon", "10:00", "营业至 18:00"),
+    (OFFICE, "thu", "22:15", "明天 09:00 开门"),
+    (OFFICE, "fri", "22:15", "周一 09:00 开门"),
+    (OFFICE, "sat", "10:00", "周一 09:00 开门"),
+    (OFFICE, "sun", "23:59", "明天 09:00 开门"),
+    (NIGHT, "mon", "21:00", "今天 22:00 开门"),
+    (NIGHT, "mon", "22:15", "营业至明天 06:00"),
+    (NIGHT, "mon", "03:00", "营业至 06:00"),  # Sunday's night range, on Monday morning
+    (NIGHT, "sun", "23:00", "营业至明天 06:00"),
+    (FRI_NIGHT, "fri", "22:15", "营业至明天 02:00"),
+    (FRI_NIGHT, "sat", "03:00", "周五 20:00 开门"),
+    (FRI_NIGHT, "sun", "12:00", "周五 20:00 开门"),
+    (LATE_THEN_EARLY, "mon", "19:00", "营业至明天 02:00"),
+    (SPLIT, "tue", "12:30", "今天 14:00 开门"),
+    (SPLIT, "tue", "15:00", "营业至 18:00"),
+    (SPLIT, "fri", "22:15", "周一 08:30 开门"),  # no line names Saturday: closed
+    (["mon-sun 08:00-24:00"], "wed", "22:15", "营业至 24:00"),
+    (ALWAYS, "sun", "22:15", "24小时开放"),
+    (["mon-sun closed"], "mon", "12:00", "暂停开放"),
+]
+
+
+@pytest.mark.parametrize(("lines", "day", "clock", "expected"), NEXT)
+def test_python_next_change(lines, day, clock, expected):
+    rules, when = parse_hours(lines), at(day, clock)
+    change = next_change(rules, when)
+    assert describe_change(change, open_state(rules, when) != "closed", when.weekday()) == expected
+
+
+def test_javascript_next_change_agrees():
+    cases = [
+        {"lines": lines, "instant": at(day, clock).astimezone(dt.UTC).isoformat()}
+        for lines, day, clock, _ in NEXT
+    ]
+    script = """
+      const hours = require(process.argv[1]);
+      const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+      const out = cases.map(c => hours.describeAt(c.lines, new Date(c.instant), 'Asia/Shanghai'));
+      process.stdout.write(JSON.stringify(out));
+    """
+    assert run_node(script, cases) == [expected for *_, expected in NEXT]

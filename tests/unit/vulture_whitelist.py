@@ -75,6 +75,8 @@ BELOW_WEB_LAYER
 # Used by tests: formulas the theme's scripts mirror, and results the tests read.
 open_state
 is_always_open
+next_change
+describe_change
 wgs84_to_bd09
 bd09_to_wgs84
 haversine_m

@@ -1,5 +1,5 @@
-/* Distances, walking times and the WGS-84 → GCJ-02 shift, as in cms/maps (distance.py,
-   coords.py). Works in browsers and in Node. */
+/* Distances, travel times, navigation links and the WGS-84 → GCJ-02 shift, as in cms/geo and
+   cms/maps (distance.py, coords.py, navigation.py). Works in browsers and in Node. */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) module.exports = factory();
   else root.YizhanGeo = factory();
@@ -8,6 +8,15 @@
   var R = 6371008.8; // mean Earth radius in metres, as distance.py
   var WALK = 4500 / 60; // metres per minute at 4.5 km/h
   var rad = Math.PI / 180;
+  /* Ways of travel: metres per minute (straight-line distance, so kept modest: city riding
+     with lights, city driving with traffic) and each navigation app's word for the mode. */
+  var MODES = {
+    walk: { speed: WALK, amap: 'walk', baidu: 'walking', tencent: 'walk' },
+    ride: { speed: 12000 / 60, amap: 'ride', baidu: 'riding', tencent: 'bike' },
+    drive: { speed: 25000 / 60, amap: 'car', baidu: 'driving', tencent: 'drive' }
+  };
+  var TRAVEL_KEY = 'yizhan-travel';
+  var HERE = '\u6211\u7684\u4f4d\u7f6e'; // 我的位置: Baidu's word for the start, not ours to translate
 
   function haversine(lat1, lng1, lat2, lng2) {
     var dp = (lat2 - lat1) * rad;
@@ -17,10 +26,6 @@
     return 2 * R * Math.asin(Math.min(1, Math.sqrt(h)));
   }
 
-  function walkingMinutes(metres) {
-    return Math.max(1, Math.ceil(metres / WALK));
-  }
-
   /* Words go through the finder's catalogue (hours.js) when the page has it. */
   function _(text, values) {
     var H = typeof YizhanHours === 'object' ? YizhanHours : null;
@@ -28,11 +33,59 @@
     return text.replace(/%\((\w+)\)s/g, function (m, key) { return values[key]; });
   }
 
-  function describe(metres) {
+  function minutes(metres, mode) {
+    return Math.max(1, Math.ceil(metres / (MODES[mode] || MODES.walk).speed));
+  }
+
+  function describe(metres, mode) {
     var d = metres < 1000
       ? _('%(n)s 米', { n: Math.round(metres) })
       : _('%(n)s 公里', { n: (metres / 1000).toFixed(1) });
-    return _('%(distance)s · 步行约 %(minutes)s 分钟', { distance: d, minutes: walkingMinutes(metres) });
+    var v = { distance: d, minutes: minutes(metres, mode) };
+    if (mode === 'ride') return _('%(distance)s · 骑行约 %(minutes)s 分钟', v);
+    if (mode === 'drive') return _('%(distance)s · 驾车约 %(minutes)s 分钟', v);
+    return _('%(distance)s · 步行约 %(minutes)s 分钟', v);
+  }
+
+  /* The way of travel the reader chose on this device (walking until they choose). */
+  function travel() {
+    try {
+      var mode = window.localStorage.getItem(TRAVEL_KEY);
+      return MODES.hasOwnProperty(mode) ? mode : 'walk';
+    } catch (e) { return 'walk'; }
+  }
+  function setTravel(mode) {
+    try { window.localStorage.setItem(TRAVEL_KEY, mode); } catch (e) { /* private mode */ }
+  }
+
+  function num(value) { return value.toFixed(6).replace(/\.?0+$/, ''); }
+  function q(text) {
+    return encodeURIComponent(text).replace(/[!'()*]/g, function (c) {
+      return '%' + c.charCodeAt(0).toString(16).toUpperCase();
+    });
+  }
+
+  /* AMap, Baidu and Tencent links to a WGS-84 point for a way of travel, as navigation.py
+     makes them: web URIs (they work inside WeChat); ``native`` asks AMap to open its app. */
+  function navLinks(name, lat, lng, src, mode, native) {
+    var m = MODES[mode] || MODES.walk;
+    var g = wgs84ToGcj02(lat, lng);
+    return [
+      { provider: 'amap', label: _('高德地图'), href: 'https://uri.amap.com/navigation?to=' +
+        num(lng) + ',' + num(lat) + ',' + q(name) + '&mode=' + m.amap +
+        '&coordinate=wgs84&callnative=' + (native ? 1 : 0) + '&src=' + q(src) },
+      { provider: 'baidu', label: _('百度地图'), href: 'https://api.map.baidu.com/direction?origin=' +
+        q(HERE) + '&destination=latlng:' + num(lat) + ',' + num(lng) + '%7Cname:' + q(name) +
+        '&mode=' + m.baidu + '&coord_type=wgs84&output=html&src=' + q(src) },
+      { provider: 'tencent', label: _('腾讯地图'), href: 'https://apis.map.qq.com/uri/v1/routeplan?type=' +
+        m.tencent + '&to=' + q(name) + '&tocoord=' + num(g[0]) + ',' + num(g[1]) +
+        '&referer=' + q(src) }
+    ];
+  }
+
+  /* Inside WeChat's browser app-opening links fail: web URIs there. */
+  function inWeChat() {
+    return typeof navigator === 'object' && /MicroMessenger/i.test(navigator.userAgent);
   }
 
   /* Only used for the reader's own position on GCJ-02 tiles; stations are shifted at build. */
@@ -65,7 +118,8 @@
   }
 
   return {
-    haversine: haversine, walkingMinutes: walkingMinutes, describe: describe,
-    wgs84ToGcj02: wgs84ToGcj02
+    haversine: haversine, minutes: minutes, describe: describe,
+    wgs84ToGcj02: wgs84ToGcj02, travel: travel, setTravel: setTravel, navLinks: navLinks,
+    inWeChat: inWeChat, MODES: MODES
   };
 });

@@ -11,6 +11,8 @@
   var CLOSING_SOON = 30;
   var RANGE = /^([01]\d|2[0-4]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/;
   var LABELS = { open: N_('营业中'), closing: N_('即将关闭'), closed: N_('已关闭') };
+  var DAY_LABELS = [N_('周一'), N_('周二'), N_('周三'), N_('周四'), N_('周五'), N_('周六'),
+    N_('周日')];
   var WEEKDAY = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
 
   /* The theme scripts' words in the page's language: #ui-messages holds the translations
@@ -105,6 +107,66 @@
     return left <= CLOSING_SOON ? 'closing' : 'open';
   }
 
+  /* Opening spans from the day before ``day`` to a week after, in minutes from ``day``'s
+     midnight, merged where they touch (as _spans in hours.py). */
+  function spans(table, day) {
+    var all = [], merged = [];
+    for (var offset = -1; offset < 8; offset++) {
+      table[(day + offset + 7) % 7].forEach(function (r) {
+        var stop = r[1] > r[0] ? r[1] : r[1] + 1440;
+        all.push([offset * 1440 + r[0], offset * 1440 + stop]);
+      });
+    }
+    all.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    all.forEach(function (s) {
+      var last = merged[merged.length - 1];
+      if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+      else merged.push([s[0], s[1]]);
+    });
+    return merged;
+  }
+
+  /* When a station next closes (open now) or opens (closed): {opens, at} with ``at`` in
+     minutes from today's midnight; null when it never changes (always open, never open). */
+  function nextChange(rules, day, minute) {
+    var list = spans(weekTable(rules), day);
+    for (var i = 0; i < list.length; i++) {
+      if (list[i][0] <= minute && minute < list[i][1]) {
+        return list[i][1] - minute >= 7 * 1440 ? null : { opens: false, at: list[i][1] };
+      }
+      if (list[i][0] > minute) return { opens: true, at: list[i][0] };
+    }
+    return null;
+  }
+
+  function clock(minutes) {
+    var h = Math.floor(minutes / 60), m = minutes % 60;
+    return (h < 10 ? '0' : '') + h + ':' + (m < 10 ? '0' : '') + m;
+  }
+
+  /* The next change in words (营业至 21:00, 明天 08:30 开门), as describe_change in hours.py. */
+  function changeText(change, isOpen, weekday) {
+    if (!change) return isOpen ? _('24小时开放') : _('暂停开放');
+    var days = Math.floor(change.at / 1440), time = clock(change.at % 1440);
+    if (!change.opens && change.at % 1440 === 0 && days) { days -= 1; time = '24:00'; }
+    var v = { time: time, day: _(DAY_LABELS[(weekday + days) % 7]) };
+    if (!change.opens) {
+      if (days === 0) return _('营业至 %(time)s', v);
+      if (days === 1) return _('营业至明天 %(time)s', v);
+      return _('营业至%(day)s %(time)s', v);
+    }
+    if (days === 0) return _('今天 %(time)s 开门', v);
+    if (days === 1) return _('明天 %(time)s 开门', v);
+    return _('%(day)s %(time)s 开门', v);
+  }
+
+  /* The state and the next change of ``lines`` at ``date``, in words. */
+  function describeAt(lines, date, timeZone) {
+    var t = localTime(date, timeZone), rules = parseHours(lines);
+    var state = openState(rules, t.day, t.minute);
+    return changeText(nextChange(rules, t.day, t.minute), state !== 'closed', t.day);
+  }
+
   var formats = {};
   /* Zones that keep one offset from UTC all year, in minutes: their local time is plain
      arithmetic. Other zones need an Intl.DateTimeFormat, whose first use loads the time zone
@@ -136,6 +198,7 @@
 
   return {
     parseLine: parseLine, parseHours: parseHours, openState: openState,
-    localTime: localTime, stateAt: stateAt, LABELS: LABELS, label: label, t: _
+    localTime: localTime, stateAt: stateAt, LABELS: LABELS, label: label, t: _,
+    nextChange: nextChange, changeText: changeText, describeAt: describeAt
   };
 });

@@ -4,8 +4,12 @@
    once Leaflet is in, so that the two do not share a slow line; the home page's teaser asks for
    the data only when the reader taps "near me" (at 10,000 stations the data alone is over
    twice the home page's 60 KB).
-   State lives in the URL hash (type, amenity, street, open, access, near) so a shared link
-   shows the same view. The list, filters and near-me work even when map tiles do not load.
+   State lives in the URL hash (type, amenity, street, open, access) so a shared link shows the
+   same view; the reader's position goes there only when they tap 分享此视图, rounded to 3
+   decimals (about 100 m), so a link posted to a group does not say where its sender stands.
+   The list puts first what the reader can use now (open, and open to everyone or to the
+   access group they chose), nearest first; each other row says why it is not (its next
+   opening, who it is for). The list, filters and near-me work even when map tiles do not load.
    The list is drawn first; the map follows in slices of a few milliseconds, with a marker
    only for what is around the view (grid squares when zoomed out, markercluster close up),
    so the page answers taps at once even on a slow phone (no long task). */
@@ -36,6 +40,10 @@
   var status = document.getElementById('finder-status');
   var picker = document.getElementById('street-picker');
   var nearButton = document.getElementById('near-me');
+  var shareButton = document.getElementById('share-view');
+  var travelBox = document.getElementById('travel');
+  var travel = G.travel();
+  var wechat = G.inWeChat();
 
   var labels = {};
   ['types', 'streets', 'amenities', 'access'].forEach(function (name) {
@@ -46,7 +54,7 @@
   labels.bits = {}; // amenity → bit in a station's mask, once the data is in
 
   var state = { types: allTypes.slice(), amenities: [], street: '', open: false, access: '',
-    near: null };
+    near: null, shared: false };
   var stations = [];
   var hours = [];
   var loaded = false; // the data is in: fetched, parsed and unpacked
@@ -70,12 +78,18 @@
     state.access = params.get('access') in labels.access ? params.get('access') : '';
     state.open = params.get('open') === '1';
     var near = list('near').map(Number);
-    state.near = near.length === 2 && isFinite(near[0]) && isFinite(near[1]) ? near : null;
+    state.near = near.length === 2 && isFinite(near[0]) && isFinite(near[1])
+      ? [round3(near[0]), round3(near[1])] : null;
+    state.shared = !!state.near; // a shared view keeps its (rounded) place in the address bar
   }
+
+  function round3(value) { return Math.round(value * 1000) / 1000; }
 
   function writeHash() {
     var parts = [];
-    if (state.near) parts.push('near=' + state.near[0].toFixed(5) + ',' + state.near[1].toFixed(5));
+    if (state.near && state.shared) {
+      parts.push('near=' + state.near[0].toFixed(3) + ',' + state.near[1].toFixed(3));
+    }
     if (state.types.length !== allTypes.length) parts.push('type=' + state.types.join(','));
     if (state.amenities.length) parts.push('amenity=' + state.amenities.join(','));
     if (state.street) parts.push('street=' + state.street);
@@ -97,8 +111,8 @@
       if (el.name === 'access') el.value = state.access;
       if (el.name === 'open') el.checked = state.open;
     });
-    var filtered = state.types.length !== allTypes.length || state.amenities.length ||
-      state.street || state.access || state.open;
+    // Type chips and 营业中 are always in view; the panel opens for what it hides.
+    var filtered = state.amenities.length || state.street || state.access;
     if (filtered) document.getElementById('filters').open = true;
   }
 
@@ -143,7 +157,8 @@
             slug: c.slug[i], name: c.name[i], type: doc.types[c.type[i]] || '',
             street: doc.streets[c.street[i]] || '', lat: lat[i], lng: lng[i],
             mapLat: mapLat[i], mapLng: mapLng[i], mask: c.amenities[i],
-            access: doc.access[c.access[i]] || '', hours: c.hours[i]
+            access: doc.access[c.access[i]] || '', hours: c.hours[i],
+            address: c.address ? c.address[i] : '', phone: c.phone ? c.phone[i] : ''
           };
         }
         if (i < doc.count) next(slice);
@@ -152,9 +167,31 @@
     });
   }
 
+  var today = null; // the local weekday and minute the list was ranked at
   function openStates() {
-    var t = H.localTime(new Date(), config.timezone);
+    var t = today = H.localTime(new Date(), config.timezone);
     return hours.map(function (rules) { return H.openState(rules, t.day, t.minute); });
+  }
+
+  /* Open now and open to this reader: to everyone, or to the group they chose in the filter. */
+  function usable(s) {
+    return s.state !== 'closed' && (s.access === 'public' || s.access === state.access);
+  }
+
+  /* Why a station is not for everyone, in its row (nothing for a public one). */
+  var ACCESS_WORDS = { employees: N_('仅限本单位职工'), women: N_('女职工专用') };
+  function N_(text) { return text; }
+  function accessNote(s) {
+    if (s.access === 'public' || !s.access) return '';
+    return ACCESS_WORDS[s.access] ? _(ACCESS_WORDS[s.access])
+      : (labels.access[s.access] || { label: s.access }).label;
+  }
+
+  /* 营业至 21:00 / 明天 08:30 开门, at the time the list was ranked. */
+  function nextText(s) {
+    var rules = hours[s.hours] || [];
+    return H.changeText(H.nextChange(rules, today.day, today.minute), s.state !== 'closed',
+      today.day);
   }
 
   function matching(states) {
@@ -225,12 +262,42 @@
     title.href = url(s);
     box.appendChild(title);
     box.appendChild(meta('p', 'popup-meta', s));
+    box.appendChild(stateLine('p', 'popup-state', s));
+    if (s.dist !== undefined && state.near) {
+      box.appendChild(el('p', 'popup-distance', G.describe(s.dist, travel)));
+    }
+    if (s.address) box.appendChild(el('p', 'popup-address', s.address));
+    box.appendChild(actions(s));
+    return box;
+  }
+
+  /* Today's state, the next change, and who the station is for when not everyone. */
+  function stateLine(tag, className, s) {
+    var line = el(tag, className);
     var st = s.state || 'closed';
-    box.appendChild(el('p', 'result-state state-' + st, H.label(st)));
-    if (s.dist !== undefined && state.near) box.appendChild(el('p', 'popup-distance', G.describe(s.dist)));
-    var go = el('a', 'popup-go', _('详情与导航'));
-    go.href = url(s);
-    box.appendChild(go);
+    line.appendChild(el('span', 'result-state state-' + st, H.label(st)));
+    if (today) line.appendChild(el('span', 'result-next', nextText(s)));
+    var note = accessNote(s);
+    if (note) line.appendChild(el('span', 'result-access', note));
+    return line;
+  }
+
+  /* 电话 and 导航 (AMap, Baidu, Tencent) for the chosen way of travel; web links in WeChat. */
+  function actions(s) {
+    var box = el('div', 'result-actions');
+    if (s.phone) {
+      var tel = el('a', 'result-tel', _('电话'));
+      tel.href = 'tel:' + s.phone.replace(/[^0-9+]/g, '');
+      tel.setAttribute('aria-label', _('电话：%(name)s，%(phone)s', { name: s.name, phone: s.phone }));
+      box.appendChild(tel);
+    }
+    G.navLinks(s.name, s.lat, s.lng, config.src, travel, !wechat).forEach(function (link) {
+      var a = el('a', 'result-nav nav-' + link.provider, link.label);
+      a.href = link.href;
+      a.rel = 'nofollow';
+      a.setAttribute('aria-label', _('用%(app)s导航到%(name)s', { app: link.label, name: s.name }));
+      box.appendChild(a);
+    });
     return box;
   }
 
@@ -437,7 +504,7 @@
     if (!map || !items.length) return;
     var points = items.map(function (s) { return [s.mapLat, s.mapLng]; });
     if (you) points.push(you.getLatLng());
-    map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 16 });
+    map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 16, animate: false });
   }
 
   /* ---- list ---- */
@@ -448,18 +515,19 @@
     if (teaser) main.href = url(s); else main.type = 'button';
     main.appendChild(el('span', 'result-name', s.name));
     main.appendChild(meta('span', 'result-meta', s));
-    var line = el('span', 'result-line');
-    line.appendChild(el('span', 'result-state state-' + s.state, H.label(s.state)));
-    if (state.near) line.appendChild(el('span', 'result-distance', G.describe(s.dist)));
-    main.appendChild(line);
+    main.appendChild(stateLine('span', 'result-line', s));
+    if (state.near) main.appendChild(el('span', 'result-distance', G.describe(s.dist, travel)));
+    if (s.address) main.appendChild(el('span', 'result-address', s.address));
     li.appendChild(main);
+    var bar = actions(s);
     if (!teaser) {
       var link = el('a', 'result-link', _('详情'));
       link.href = url(s);
-      link.setAttribute('aria-label', _('%(name)s：详情与导航', { name: s.name }));
-      li.appendChild(link);
+      link.setAttribute('aria-label', _('%(name)s：详情', { name: s.name }));
+      bar.appendChild(link);
       main.addEventListener('click', function () { show(s); });
     }
+    li.appendChild(bar);
     return li;
   }
 
@@ -490,6 +558,7 @@
   /* The ``limit`` nearest of ``items``, closest first: one pass, no sort of thousands. */
   function nearest(items, limit) {
     var best = [];
+    if (limit <= 0) return best;
     var lat = state.near[0], lng = state.near[1];
     for (var i = 0; i < items.length; i++) {
       var s = items[i];
@@ -503,6 +572,16 @@
     return best;
   }
 
+  /* The ``limit`` first of ``items`` as the reader wants them: the usable ones, then the
+     others, each part nearest first when the reader's position is known. */
+  function ranked(items, limit) {
+    var first = [], rest = [];
+    items.forEach(function (s) { (usable(s) ? first : rest).push(s); });
+    if (!state.near) return first.concat(rest).slice(0, limit);
+    var best = nearest(first, limit);
+    return best.length < limit ? best.concat(nearest(rest, limit - best.length)) : best;
+  }
+
   var current = [];
   function render() {
     var states = openStates();
@@ -510,7 +589,7 @@
     items.forEach(function (s) { s.state = states[s.hours]; });
     var total = items.length;
     var limit = state.near ? NEAREST : (teaser ? 0 : shown);
-    current = state.near ? nearest(items, limit) : items.slice(0, limit);
+    current = ranked(items, limit);
     var frag = document.createDocumentFragment();
     current.forEach(function (s) { frag.appendChild(item(s)); });
     if (list) { list.textContent = ''; list.appendChild(frag); }
@@ -573,11 +652,58 @@
   function located(pos) {
     performance.mark('yizhan:fix');
     state.near = [+pos.coords.latitude.toFixed(5), +pos.coords.longitude.toFixed(5)];
+    state.shared = false; // the precise position stays on this page, out of the address bar
     if (picker) picker.hidden = true;
     refresh('near');
     performance.measure('yizhan:nearest', 'yizhan:fix', 'yizhan:listed');
-    setStatus(_('已按距离排序。距离为直线距离，步行时间按每小时 4.5 公里估算。'));
+    setStatus(sortedNote());
     nearButton.disabled = false;
+    if (shareButton) shareButton.hidden = false;
+    reveal();
+  }
+
+  function sortedNote() {
+    return _('营业中、对所有人开放的排在前面，各按距离排序；距离为直线距离。');
+  }
+
+  /* Bring the results into view (the map or the dot map above can fill a phone's screen):
+     from the count on /stations/, from the status line that says how they are sorted on the
+     home page. */
+  function reveal() {
+    var target = count || status || list;
+    if (target && target.scrollIntoView) target.scrollIntoView({ block: 'start' });
+  }
+
+  /* 分享此视图: the view's address, with the position (if any) rounded to about 100 m. */
+  function share() {
+    if (state.near) {
+      state.near = [round3(state.near[0]), round3(state.near[1])];
+      state.shared = true;
+    }
+    writeHash();
+    var said = state.near
+      ? _('地址栏中的链接可以分享了；其中的位置已取整到约 100 米，不会暴露您的准确位置。')
+      : _('地址栏中的链接可以分享了，打开它的人会看到同样的筛选。');
+    setStatus(said);
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(location.href).then(function () {
+        setStatus(said + _('链接已复制。'));
+      }, function () {});
+    }
+  }
+
+  /* 步行 / 骑行 / 驾车: times and navigation links follow; remembered on this device. */
+  function setUpTravel() {
+    if (!travelBox) return;
+    Array.prototype.forEach.call(travelBox.querySelectorAll('input[name=travel]'), function (el) {
+      el.checked = el.value === travel;
+    });
+    travelBox.addEventListener('change', function (e) {
+      if (e.target.name !== 'travel') return;
+      travel = e.target.value;
+      G.setTravel(travel);
+      if (loaded) render();
+    });
   }
 
   function refused(err) {
@@ -604,11 +730,12 @@
   function restore() {
     readHash();
     stateToForm();
+    if (shareButton) shareButton.hidden = !state.near;
     if (!state.near || loaded) { refresh(state.near ? 'near' : null); return; }
     setStatus(_('正在查找附近的驿站…'));
     withData(function () {
       refresh('near');
-      setStatus(_('已按距离排序。距离为直线距离，步行时间按每小时 4.5 公里估算。'));
+      setStatus(sortedNote());
     });
   }
 
@@ -618,6 +745,7 @@
     restore();
     root.dataset.listed = 'true';
     nearButton.addEventListener('click', askLocation);
+    if (shareButton) shareButton.addEventListener('click', share);
     if (form) {
       form.addEventListener('change', function () { formToState(); shown = PAGE; refresh(); });
       form.addEventListener('reset', function () {
@@ -634,6 +762,7 @@
         stateToForm();
         refresh('all');
         setStatus(_('已显示%(street)s的驿站。', { street: labels.streets[key].label }));
+        reveal();
       });
     }
     window.addEventListener('hashchange', restore);
@@ -755,6 +884,7 @@
     loadData().then(soon(fn)).catch(failed);
   }
 
+  setUpTravel();
   if (teaser) start();
   else {
     afterPaint(function () {
