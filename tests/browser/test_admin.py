@@ -74,13 +74,14 @@ def test_editor_writes_previews_publishes_and_reads_it_live(browser, admin_site)
     expect(preview.locator("h1")).to_have_text("驿站夏日送清凉")
     expect(preview.locator(".prose img")).to_have_count(1)
     page.get_by_role("button", name="批准发布").click()
-    page.wait_for_url("**/admin/news/edit/?id=yi-zhan-xia-ri-song-qing-liang")
+    # Approve means live: the form follows the publish, then says so, with no other click.
+    page.wait_for_url("**/admin/news/edit/?id=yi-zhan-xia-ri-song-qing-liang*")
     expect(page.locator("#entry-state")).to_contain_text("已发布")
-
-    page.goto(admin_site.url + "/admin/publish/")
-    page.get_by_role("button", name="发布网站").click()
-    expect(page.locator("#publish-link")).to_be_visible(timeout=60_000)
-    expect(page.locator("#publish-count")).to_contain_text("已生成")
+    expect(page.locator("#entry-live")).to_contain_text("已上线", timeout=60_000)
+    expect(page.locator("#entry-live-link")).to_have_attribute(
+        "href", "/news/yi-zhan-xia-ri-song-qing-liang/"
+    )
+    assert "publishing=" not in page.url
 
     page.goto(admin_site.url + "/news/yi-zhan-xia-ri-song-qing-liang/")
     expect(page.locator("h1")).to_have_text("驿站夏日送清凉")
@@ -93,7 +94,6 @@ def test_editor_writes_previews_publishes_and_reads_it_live(browser, admin_site)
     with Image.open(io.BytesIO(page.request.get(chosen).body())) as photo:
         assert photo.size[0] == 64
     context.close()
-
 
 
 def test_the_preview_and_the_map_picker_load_when_they_come_into_view(browser, admin_site):
@@ -129,6 +129,7 @@ def test_the_preview_and_the_map_picker_load_when_they_come_into_view(browser, a
     expect(page.locator("#map-picker .leaflet-marker-icon")).to_have_count(1)
     assert any(url.endswith(".js") for url in leaflet)
     context.close()
+
 
 def test_station_is_placed_with_the_map_picker(browser, admin_site):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
@@ -175,3 +176,31 @@ def test_two_editors_and_the_second_save_meets_the_conflict_page(browser, admin_
     assert "第一位编辑的版本。" in saved and "第二位" not in saved
     for page in pages:
         page.context.close()
+
+
+def test_a_station_withdrawn_while_referenced_goes_with_its_referrers_past_a_broken_file(
+    browser, admin_site
+):
+    """A file broken by hand does not stop the publish; the station's referrers are listed,
+    withdrawn together on confirmation, and all of them leave the public site."""
+    broken = admin_site.content / "news" / "rider-care-2026.md"
+    broken.write_text(broken.read_text("utf-8") + "\n<img src=x>\n", "utf-8")
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    _login(page, admin_site)
+    page.goto(admin_site.url + "/admin/stations/edit/?id=nanwan-night-01")
+    page.get_by_role("button", name="撤回发布").click()
+    referrers = page.locator("#referrers a")
+    expect(referrers).to_have_count(2)
+    expect(page.locator("#referrers")).to_contain_text("工联会冬季职工服务月启动")  # its title
+    page.locator("#withdraw-together").click()
+    page.wait_for_url("**/admin/stations/edit/?id=nanwan-night-01*")
+    expect(page.locator(".alert-success")).to_contain_text("一并撤回")
+    # The publish went through: the broken news is named, and kept as it was live.
+    expect(page.locator("#entry-publishing-problems")).to_contain_text(
+        "content/news/rider-care-2026.md", timeout=60_000
+    )
+    for path in ("/stations/nanwan-night-01/", "/activities/full-care-2026/"):
+        assert page.request.get(admin_site.url + path).status == 404, path
+    assert page.request.get(admin_site.url + "/news/rider-care-2026/").ok
+    context.close()
