@@ -1,4 +1,4 @@
-"""The read-only JSON API (``/api/v1/``): site settings, news, activities and stations."""
+"""The read-only JSON API (``/api/v1/``): its index, site settings, news, activities, stations."""
 
 from __future__ import annotations
 
@@ -16,8 +16,16 @@ from .urls import entry_path, media_path
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 SCHEMAS: dict[str, Path] = {
     name: SCHEMA_DIR / f"{name}.schema.json"
-    for name in ("site", "news-index", "news-item", "activities", "stations")
+    for name in ("index", "site", "news-index", "news-item", "activities", "stations")
 }
+# (address, schema, what it holds) of each document of the API, listed by /api/v1/index.json.
+DOCUMENTS: tuple[tuple[str, str, str], ...] = (
+    ("/api/v1/site.json", "site", "Site settings, feed addresses and vocabularies."),
+    ("/api/v1/news.json", "news-index", "A summary of every published news item, newest first."),
+    ("/api/v1/news/{slug}.json", "news-item", "One news item with its full HTML."),
+    ("/api/v1/activities.json", "activities", "Every activity with its registration state."),
+    ("/api/v1/stations.geojson", "stations", "Every service station as a GeoJSON point."),
+)
 VOCABULARIES = ("news_categories", "activity_brands", "station_types", "amenities", "access")
 
 
@@ -49,6 +57,20 @@ def site_json(site: Site) -> bytes:
         "menu": [{"label": item.label, "url": _absolute(site, item.url)} for item in site.menu],
     }
     return _dump(doc)
+
+
+def index_json(site: Site) -> bytes:
+    """Return ``/api/v1/index.json``: each document of the API with its schema and a word on it."""
+    documents = [
+        {
+            "url": site.url(path),
+            "schema": site.url(f"/api/v1/schema/{schema}.schema.json"),
+            "description": about,
+        }
+        for path, schema, about in DOCUMENTS
+    ]
+    schemas = [site.url(f"/api/v1/schema/{name}.schema.json") for name in SCHEMAS]
+    return _dump({"version": 1, "documents": documents, "schemas": schemas})
 
 
 def news_index_json(site: Site, news: Sequence[News]) -> bytes:

@@ -87,6 +87,11 @@ def event(slug: str):
     return _send(calendar.event_ics(data.site, item, gettext), "text/calendar")
 
 
+@bp.page("/api/v1/index.json", addresses=one(), shows=Shown.nothing)
+def api_index():
+    return _send(api.index_json(_data().site), "application/json")
+
+
 @bp.page("/api/v1/site.json", addresses=one(), shows=Shown.nothing)
 def api_site():
     return _send(api.site_json(_data().site), "application/json")

@@ -8,6 +8,7 @@ import mimetypes
 from flask import Response, abort, current_app, render_template, send_from_directory
 
 from ..content import resolve_inside
+from . import api
 from . import numbers as work_numbers
 from .data import SiteData, paginate
 from .i18n import gettext as _
@@ -376,6 +377,12 @@ def rendition(name: str):
 def search():
     # The results come from the Pagefind index the build writes to /pagefind/ (search.js).
     return render_template("search.html")
+
+
+@bp.page("/api/v1/", addresses=one(), shows=Shown.nothing, sitemap=True)
+def api_home():
+    # The API's documents and schemas for people; /api/v1/index.json says the same to programs.
+    return render_template("api.html", documents=api.DOCUMENTS, schemas=list(api.SCHEMAS))
 
 
 @bp.page("/404.html", addresses=one(), shows=Shown.nothing)

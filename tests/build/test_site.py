@@ -117,6 +117,8 @@ DATA_FILES = [
     "stations/type/worker-home/index.html",
     "about/index.html",
     "contact/index.html",
+    "api/v1/index.html",
+    "api/v1/index.json",
     "api/v1/site.json",
     "api/v1/news.json",
     "api/v1/activities.json",
@@ -124,7 +126,7 @@ DATA_FILES = [
     *[f"api/v1/news/{slug}.json" for slug in LIVE_NEWS],
     *[
         f"api/v1/schema/{name}.schema.json"
-        for name in ("site", "news-index", "news-item", "activities", "stations")
+        for name in ("index", "site", "news-index", "news-item", "activities", "stations")
     ],
 ]
 
@@ -176,6 +178,8 @@ def demo_expected_files() -> list[str]:
         "activities/calendar.ics",
         "stations/index.html",
         "numbers/index.html",
+        "api/v1/index.html",
+        "api/v1/index.json",
         "api/v1/site.json",
         "api/v1/news.json",
         "api/v1/activities.json",
@@ -469,6 +473,7 @@ def test_robots_names_the_sitemap(data_site):
 
 
 SCHEMA_OF = {
+    "api/v1/index.json": "index",
     "api/v1/site.json": "site",
     "api/v1/news.json": "news-index",
     "api/v1/activities.json": "activities",
@@ -489,7 +494,7 @@ def test_every_api_file_matches_its_published_schema(request, fixture):
     checked = []
     for path in files(site / "api/v1"):
         name = path.relative_to(site.resolve()).as_posix()
-        if name.startswith("api/v1/schema/"):
+        if name.startswith("api/v1/schema/") or name.endswith(".html"):
             continue
         schema_name = SCHEMA_OF.get(name) or (
             "news-item" if name.startswith("api/v1/news/") else None
