@@ -272,7 +272,7 @@ def admin(content_root: Path, output: Path, instance: Path, host: str, port: int
     from cms.admin.wsgi import Combined
 
     click.echo(f"后台：http://{host}:{port}/admin/")
-    app = create_app(content_root, instance, {"YIZHAN_OUTPUT": output})
+    app = create_app(content_root, instance, {"YIZHAN_OUTPUT": output, "YIZHAN_SCHEDULER": True})
     run_simple(host, port, Combined(app), threaded=True)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from flask import Flask, render_template
@@ -17,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..content.folder import ContentFolder
 from . import auth, security, views
 from .accounts import Accounts
+from .publish import start_scheduler
 from .security import SESSION_HOURS
 from .translations import compile_catalogues
 
@@ -39,6 +41,15 @@ def _secret_key(instance: Path) -> str:
         finally:
             os.unlink(tmp)
     return path.read_text().strip()
+
+
+def _clock_from(text: str):  # -> Callable[[], dt.datetime] | None
+    """Return a clock that starts at the ISO time ``text`` and runs on (YIZHAN_NOW, for tests
+    of schedules against a real server), or None when ``text`` is empty."""
+    if not text:
+        return None
+    start, began = dt.datetime.fromisoformat(text), time.monotonic()
+    return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
 
 
 def create_app(
@@ -70,9 +81,15 @@ def create_app(
         YIZHAN_OUTPUT=content_root.parent / "site",
         YIZHAN_SITE_URL="/",  # where readers see the site (the publish page links there)
         YIZHAN_NOW=None,  # tests pin the clock; None means the real time
+        YIZHAN_SCHEDULER=False,  # publish at scheduled times (the servers turn it on)
     )
     if config:
         app.config.update(config)
+    clock = _clock_from(os.environ.get("YIZHAN_NOW", ""))
+    if clock is not None and app.config["YIZHAN_NOW"] is None and "YIZHAN_CLOCK" not in app.config:
+        app.config["YIZHAN_CLOCK"] = clock
+    if os.environ.get("YIZHAN_TICK"):
+        app.config["YIZHAN_TICK"] = float(os.environ["YIZHAN_TICK"])
     if app.config.get("YIZHAN_BEHIND_PROXY", os.environ.get("YIZHAN_BEHIND_PROXY") == "1"):
         # Behind nginx: take the client's address (login throttling) and scheme from its headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
@@ -95,6 +112,9 @@ def create_app(
         translations_path=translations,
     )
     views.add_views(admin, folder)
+
+    if app.config["YIZHAN_SCHEDULER"]:
+        start_scheduler(app)
 
     @app.errorhandler(403)
     def forbidden(error):

@@ -160,8 +160,12 @@ class EntryView(BaseModelView):
         state = publish_state(model, self.now())
         if state == "scheduled":
             text = f"定时发布 {when(model.publish_at, self.tz)}"
+        elif state == "expired":
+            text = f"已定时撤下 {when(model.unpublish_at, self.tz)}"
         else:
             text = STATUS_LABELS.get(model.status, model.status)
+            if state == "published" and model.unpublish_at:
+                text += f"（{when(model.unpublish_at, self.tz)} 撤下）"
         return Markup('<span class="badge status-{}">{}</span>').format(state, text)
 
     def _format_term(self, vocabulary: str):
@@ -326,6 +330,7 @@ class EntryView(BaseModelView):
         fields.update(fields_from(form, self.kind, self.tz))
         if not user.can(workflow.SCHEDULE_ROLE):  # writers neither schedule nor unschedule
             fields["publish_at"] = entry.publish_at if entry else None
+            fields["unpublish_at"] = entry.unpublish_at if entry else None
         fields["status"] = status
         text = writer.dump(self.kind, fields, form.body.data or "")
         expected = entry.version if entry else None

@@ -86,6 +86,12 @@ class EntryForm(AdminForm):
     )
     version = HiddenField()
     publish_at = DateTimeLocalField("定时发布时间", format=DATETIME, validators=[Optional()])
+    unpublish_at = DateTimeLocalField(
+        "定时撤下时间",
+        format=DATETIME,
+        validators=[Optional()],
+        description="到了这个时间自动从网站撤下（如活动结束后的通知）。",
+    )
     body = TextAreaField("正文（Markdown）", render_kw={"rows": 18})
 
     def validate_slug(self, field) -> None:
@@ -223,8 +229,9 @@ def fill(form: EntryForm, entry: Entry, tz: ZoneInfo) -> None:
     form.version.data = entry.version
     form.body.data = entry.body
     form.publish_at.data = local(entry.publish_at)
+    form.unpublish_at.data = local(entry.unpublish_at)
     for name in form._fields:
-        if name in ("slug", "version", "body", "publish_at", "csrf_token"):
+        if name in ("slug", "version", "body", "publish_at", "unpublish_at", "csrf_token"):
             continue
         if hasattr(entry, name):
             value = getattr(entry, name)
@@ -303,4 +310,5 @@ def fields_from(form: EntryForm, kind: str, tz: ZoneInfo) -> dict:
     elif kind == "pages":
         out.update(title=text("title"), summary=text("summary"), order=form.order.data or None)
     out["publish_at"] = aware(form.publish_at.data)
+    out["unpublish_at"] = aware(form.unpublish_at.data)
     return out

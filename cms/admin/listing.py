@@ -15,6 +15,7 @@ STATES = [
     ("review", "待审核"),
     ("published", "已发布"),
     ("scheduled", "定时发布"),
+    ("expired", "已定时撤下"),
 ]
 
 

@@ -58,4 +58,6 @@ def live_state(
         return LiveState(f"已上线 {since}", "live", url)
     if shown is not None:
         return LiveState("等待撤下", "pending", url)
-    return LiveState("已撤下" if was_live else "未上线", "withdrawn" if was_live else "offline")
+    if was_live or state == "expired":
+        return LiveState("已撤下", "withdrawn")
+    return LiveState("未上线", "offline")

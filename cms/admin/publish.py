@@ -2,23 +2,46 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, jsonify, redirect, request, url_for
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 
 from ..publish.jobs import PublishBusy, Publisher, PublishError
+from ..publish.scheduler import TICK, Scheduler
 from .security import SecureView, audit, current_user, require
 
 
-def publisher() -> Publisher:
+def publisher(app: Flask | None = None) -> Publisher:
     """Return the app's one Publisher (one build at a time; a second request joins it)."""
-    found = current_app.extensions.get("yizhan_publisher")
+    app = app or current_app
+    found = app.extensions.get("yizhan_publisher")
     if found is None:
-        config = current_app.config
-        found = Publisher(
-            config["YIZHAN_CONTENT"], config["YIZHAN_OUTPUT"], now=config["YIZHAN_NOW"]
-        )
-        current_app.extensions["yizhan_publisher"] = found
+        config = app.config
+        now = config.get("YIZHAN_CLOCK") or config["YIZHAN_NOW"]
+        found = Publisher(config["YIZHAN_CONTENT"], config["YIZHAN_OUTPUT"], now=now)
+        app.extensions["yizhan_publisher"] = found
     return found
+
+
+def start_scheduler(app: Flask) -> Scheduler:
+    """Start this process's scheduler: of all the processes serving the admin, the one holding
+    the lock file in the instance folder publishes each scheduled time within a minute."""
+    config = app.config
+    fixed, tz = config["YIZHAN_NOW"], ZoneInfo(config["BABEL_DEFAULT_TIMEZONE"])
+    clock = config.get("YIZHAN_CLOCK") or (lambda: fixed or dt.datetime.now(tz))
+    scheduler = Scheduler(
+        app.extensions["yizhan_content"].content,
+        publisher(app),
+        Path(app.instance_path) / "scheduler.lock",
+        clock,
+        interval=float(config.get("YIZHAN_TICK", TICK)),
+    )
+    app.extensions["yizhan_scheduler"] = scheduler
+    scheduler.start()
+    return scheduler
 
 
 def job_state(job) -> dict | None:  # a jobs.Job

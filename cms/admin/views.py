@@ -12,7 +12,7 @@ from flask_admin.menu import MenuLink
 
 from ..content import Content, Problem
 from ..content.folder import ContentFolder
-from ..content.workflow import publish_state
+from ..content.workflow import publish_state, schedule_times
 from .audit_log import AuditView
 from .entries import ActivityView, NewsView, PageView, StationView
 from .ledger import LedgerView
@@ -63,11 +63,13 @@ class HomeView(AdminIndexView):
                 current = publish_state(entry, now)
                 if current == "review":
                     review.append(entry)
-                elif current == "scheduled":
-                    scheduled.append(entry)
                 elif current == "draft":
                     drafts.append(entry)
-        scheduled.sort(key=lambda e: e.publish_at)
+                for moment in schedule_times(entry):
+                    if moment > now:
+                        going_up = moment == entry.publish_at
+                        scheduled.append((moment, "上线" if going_up else "撤下", entry))
+        scheduled.sort(key=lambda item: (item[0], item[2].slug))
         return self.render(
             "admin/home.html",
             review=review,

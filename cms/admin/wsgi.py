@@ -9,6 +9,8 @@ Production (see README): ``gunicorn -w 4 'cms.admin.wsgi:app'`` with the web ser
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from pathlib import Path
 
 from werkzeug.wrappers import Request, Response
@@ -41,6 +43,7 @@ def serve_app(content_root: Path, instance: Path, output: Path | None, config=No
     from .app import create_app
 
     settings = {"YIZHAN_OUTPUT": output} if output else {}
+    settings["YIZHAN_SCHEDULER"] = True
     settings.update(config or {})
     admin = create_app(content_root, instance, settings)
     return Combined(admin, StaticSite(output) if output else None)
@@ -52,19 +55,27 @@ def _from_environment():
     content = Path(os.environ.get("YIZHAN_CONTENT", ROOT / "content"))
     instance = Path(os.environ.get("YIZHAN_INSTANCE", ROOT / "instance"))
     output = Path(os.environ.get("YIZHAN_OUTPUT", ROOT / "site"))
-    return create_app(content, instance, {"YIZHAN_OUTPUT": output})
+    return create_app(content, instance, {"YIZHAN_OUTPUT": output, "YIZHAN_SCHEDULER": True})
 
 
 class _OnFirstRequest:
-    """Create the app in the worker on its first request (importing this module is harmless)."""
+    """Create the app in the worker on its first request (importing this module is harmless),
+    or as soon as gunicorn has loaded it: the scheduler must run with no request at all."""
 
     def __init__(self) -> None:
         self._app = None
+        self._lock = threading.Lock()
 
     def __call__(self, environ, start_response):  # the WSGI signature
-        if self._app is None:
-            self._app = Combined(_from_environment())
-        return self._app(environ, start_response)
+        return self.made()(environ, start_response)
+
+    def made(self) -> Combined:
+        with self._lock:
+            if self._app is None:
+                self._app = Combined(_from_environment())
+            return self._app
 
 
 app = _OnFirstRequest()
+if "gunicorn" in sys.modules:  # a worker (or, with --preload, the arbiter) is loading us
+    threading.Thread(target=app.made, name="yizhan-start", daemon=True).start()

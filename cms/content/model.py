@@ -79,6 +79,7 @@ class Entry:
     body: str = ""
     status: str = "draft"
     publish_at: dt.datetime | None = None
+    unpublish_at: dt.datetime | None = None  # off the site from then on (定时撤下)
     updated: dt.datetime | None = None  # the file's own "updated" field, when given
     version: str = ""  # hash of the file's bytes (compare-and-swap on save)
     body_line: int = field(default=1, repr=False, compare=False)  # first line of the body
@@ -93,8 +94,10 @@ class Entry:
         return getattr(self, "title", "") or getattr(self, "name", "") or self.slug
 
     def is_live(self, now: dt.datetime) -> bool:
-        """Tell whether the entry is published and due at ``now``."""
+        """Tell whether the entry is published, due and not yet taken down at ``now``."""
         if self.status != "published":
+            return False
+        if self.unpublish_at is not None and self.unpublish_at <= now:
             return False
         return self.publish_at is None or self.publish_at <= now
 

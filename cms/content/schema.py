@@ -8,6 +8,7 @@ from .model import STATUSES
 COMMON = {
     "status": (f.fixed_choice(*STATUSES), True),
     "publish_at": (f.optional_datetime, False),
+    "unpublish_at": (f.optional_datetime, False),  # 定时撤下: off the site from then on
     "updated": (f.optional_datetime, False),
 }
 

@@ -43,7 +43,18 @@ def role_needed(action: str, current: str | None, new: str | None) -> str:
 
 
 def publish_state(entry: Entry, now: dt.datetime) -> str:
-    """Return draft, review, published, or scheduled (published with a future publish_at)."""
-    if entry.status == "published" and entry.publish_at and entry.publish_at > now:
-        return "scheduled"
+    """Return draft, review, published, scheduled (published with a future publish_at) or
+    expired (published, but its unpublish_at has passed: taken down on schedule)."""
+    if entry.status == "published":
+        if entry.unpublish_at and entry.unpublish_at <= now:
+            return "expired"
+        if entry.publish_at and entry.publish_at > now:
+            return "scheduled"
     return entry.status
+
+
+def schedule_times(entry: Entry) -> list[dt.datetime]:
+    """Return the moments at which a published entry goes up or comes down by itself."""
+    if entry.status != "published":
+        return []
+    return [t for t in (entry.publish_at, entry.unpublish_at) if t is not None]

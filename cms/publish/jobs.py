@@ -13,7 +13,7 @@ import fcntl
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,13 +73,13 @@ class Publisher:
         self,
         content_root: Path,
         output: Path,
-        now: dt.datetime | None = None,
+        now: dt.datetime | Callable[[], dt.datetime] | None = None,
         keep: int = KEEP,
         tz: str = "Asia/Shanghai",
     ):
         self.content_root = Path(content_root)
         self.output = Path(output).absolute()
-        self.now = now  # None: the clock (tests pass a fixed moment)
+        self.now = now  # None: the clock (tests pass a fixed moment, or a clock of their own)
         self.keep = keep
         self.tz = ZoneInfo(tz)
         self.lock_file = self.output.with_name(f".{self.output.name}.publish.lock")
@@ -154,7 +154,7 @@ class Publisher:
         try:
             with self._process_lock(wait=True, job=job):
                 result = self._builder.build(
-                    now=self.now,
+                    now=self.now() if callable(self.now) else self.now,
                     progress=progress,
                     log=lambda message: self._locked_log(job, message),
                     full=full,
