@@ -54,6 +54,7 @@ class Site:
     address: str = ""  # the footer's postal address
     icp: str = ""  # ICP 备案号 (粤ICP备…号), linked to the MIIT record site in the footer
     police_record: str = ""  # 公安备案号 (粤公网安备 …号), optional
+    stale_after_months: int = 12  # a station verified longer ago than this shows 信息待核实
     map: MapSettings = field(default_factory=MapSettings)
     news_categories: dict[str, Term] = field(default_factory=dict)
     activity_brands: dict[str, Term] = field(default_factory=dict)

@@ -40,6 +40,7 @@ SITE_SCALARS = {
     "address": str,
     "icp": str,
     "police_record": str,
+    "stale_after_months": int,
 }
 
 # Tab, LF and CR are text; the other C0 characters are not (XML 1.0 forbids them).

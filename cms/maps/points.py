@@ -1,7 +1,8 @@
 """The compact station data the map pages load: one small JSON file for thousands of stations.
 
 ``/api/v1/stations.geojson`` is the full, documented API; this variant keeps only what the
-map, the list (address and phone: a trip needs them without another page), the filters and
+map, the list (address, phone and the date last verified: a trip needs them without another
+page), the filters and
 "open now" need: one array per field, vocabularies as indexes,
 amenities as a bit mask, repeated opening hours stored once and coordinates as microdegree
 deltas, so 10,000 stations stay well under 200 KB gzip.
@@ -65,6 +66,7 @@ def compact_stations(site: Site, tiles: Tiles, stations: Iterable[Station]) -> b
         "hours": [hours.index(list(st.hours)) for st in ordered],
         "address": [st.address for st in ordered],
         "phone": [st.phone for st in ordered],
+        "verified": [st.verified_at.isoformat() if st.verified_at else "" for st in ordered],
     }
     if tiles.crs != "wgs84":
         shifted = [

@@ -11,7 +11,7 @@ from flask import current_app, url_for
 
 from ..content.model import Station
 from ..maps.dotmap import dot_map
-from ..maps.icons import glyph
+from ..maps.icons import amenity_sprite, glyph
 from ..maps.navigation import NavLink, navigation_links
 from ..maps.points import compact_stations
 from ..maps.tiles import Tiles, tiles_for
@@ -107,6 +107,10 @@ class StationMaps:
             parts.append((Path(static) / "js" / name).read_text(encoding="utf-8"))
         return ";\n".join(part.rstrip() for part in parts) + "\n"
 
+    def amenity_sprite(self) -> str:
+        """Return the amenity icons as one hidden SVG whose symbols the finder's rows use."""
+        return amenity_sprite(list(self.site.amenities))
+
     def compact(self) -> bytes:
         """Return the compact map data for every live station."""
         return self._once(
@@ -177,6 +181,7 @@ class StationMaps:
             "amenities": terms(site.amenities),
             "access": terms(site.access),
             "src": self.src,
+            "stale_months": site.stale_after_months,
         }
         if view:
             doc["scripts"] = [url_for("static", filename=path) for path in view.js]

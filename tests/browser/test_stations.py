@@ -7,6 +7,7 @@ internet, so map tile requests are aborted at once: everything here must work wi
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import re
@@ -655,3 +656,135 @@ def test_without_leaflet_the_list_and_near_me_still_work(browser, demo_server, f
         assert len(got) == 20 and got == sorted(got)
         assert page.evaluate("typeof L") == "undefined"
     assert errors == []
+
+
+def is_stale(verified: str | None, today: dt.date, months: int = 12) -> bool:
+    if not verified:
+        return False
+    day = dt.date.fromisoformat(verified)
+    year, month = divmod(day.month - 1 + months, 12)
+    limit_year, limit_month = day.year + year, month + 1
+    last = calendar.monthrange(limit_year, limit_month)[1]
+    return today > dt.date(limit_year, limit_month, min(day.day, last))
+
+
+def test_rows_show_amenity_icons_and_flag_stale_data(browser, demo_server, features):
+    with phone(browser, demo_server, LONGGANG, at=NOON) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        near_me(page)
+        by_slug = {f["id"]: f for f in features}
+        stale_seen = 0
+        for i, slug in enumerate(listed(page)):
+            row, props = page.locator("#results .result").nth(i), by_slug[slug]["properties"]
+            # Each amenity: an SVG drawing (a symbol of the page's sprite) and its name.
+            names = row.locator(".result-amenities .amenity").all_inner_texts()
+            assert len(names) == len(props["amenities"])
+            uses = row.locator(".result-amenities use").evaluate_all(
+                "els => els.map(e => e.getAttribute('href'))"
+            )
+            assert uses == [f"#amenity-{key}" for key in sorted(
+                props["amenities"], key=list(load(DEMO).site.amenities).index
+            )]  # fmt: skip
+            stale = is_stale(props["verified_at"], NOON.date())
+            note = row.locator(".result-stale")
+            assert note.count() == int(stale)
+            if stale:
+                stale_seen += 1
+                assert note.inner_text() == f"信息待核实（{props['verified_at']} 核实）"
+        assert stale_seen  # the demo has stations last verified more than a year ago
+        for key in load(DEMO).site.amenities:
+            assert page.locator(f"svg.icon-sprite symbol#amenity-{key} path").count() == 1
+
+
+def station_page(page, server, slug: str) -> None:
+    page.goto(f"{server.url}/stations/{slug}/")
+    page.wait_for_selector("#open-state:not([hidden])")
+
+
+def test_the_station_page_carries_what_a_trip_needs(browser, demo_server, features):
+    by_slug = {f["id"]: f for f in features}
+    stale = next(
+        s for s, f in by_slug.items() if is_stale(f["properties"]["verified_at"], NOON.date())
+    )
+    fresh = next(
+        s for s, f in by_slug.items()
+        if f["properties"]["verified_at"]
+        and not is_stale(f["properties"]["verified_at"], NOON.date())
+    )  # fmt: skip
+    employees = next(s for s, f in by_slug.items() if f["properties"]["access"] == "employees")
+    with phone(browser, demo_server, at=NIGHT) as page:
+        station_page(page, demo_server, stale)
+        props = by_slug[stale]["properties"]
+        expected_state = open_state(parse_hours(props["hours"]), NIGHT)
+        assert page.locator("#open-state").inner_text() == {
+            "open": "营业中", "closing": "即将关闭", "closed": "已关闭"
+        }[expected_state]  # fmt: skip
+        assert re.search(
+            r"营业至|开门|24小时开放|暂停开放", page.locator("#open-next").inner_text()
+        )
+        note = page.locator("#stale-note")
+        assert note.is_visible() and note.inner_text() == "信息待核实"
+        assert page.locator("a.nav-tel").get_attribute("href").startswith("tel:")
+        # Amenities are SVG drawings beside their names: no emoji.
+        icons = page.locator("ul.amenities li svg.icon")
+        assert icons.count() == len(props["amenities"]) > 0
+        assert not re.search(
+            r"[\U0001F300-\U0001FAFF\u2600-\u27BF]", page.locator("ul.amenities").inner_text()
+        )
+        # The way of travel chosen here (or in the finder) sets every navigation link's mode.
+        for way, words in NAV_MODES.items():
+            page.get_by_role("radio", name=way).check()
+            hrefs = page.locator(".nav-links a[data-provider]").evaluate_all(
+                "els => els.map(e => e.href)"
+            )
+            assert [word in href for href, word in zip(hrefs, words, strict=True)] == [True] * 3
+        station_page(page, demo_server, fresh)
+        assert page.get_by_role("radio", name="驾车").is_checked()  # remembered
+        assert not page.locator("#stale-note").is_visible()
+        station_page(page, demo_server, employees)
+        assert page.locator(".badges .access-note").inner_text() == "仅限本单位职工"
+
+
+def test_without_tiles_the_map_says_so_in_one_line(browser, demo_server):
+    with phone(browser, demo_server, at=None) as page:  # every tile request is refused
+        open_finder(page, demo_server.url + "/stations/")
+        notice = page.locator(".map-box .map-notice")
+        notice.wait_for()
+        assert notice.inner_text() == "地图底图加载失败；站点位置和下方列表仍然可用。"
+        assert page.locator("#results .result").count() == 20
+
+
+def test_one_finger_scrolls_the_page_and_the_wheel_needs_ctrl(browser, demo_server):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", timezone_id="Asia/Shanghai",
+        is_mobile=True, has_touch=True,
+    )  # fmt: skip
+    local = re.compile(r"^" + re.escape(demo_server.url) + r"/")
+    context.route(lambda url: not local.match(url), lambda route: route.abort())
+    page = context.new_page()
+    try:
+        open_finder(page, demo_server.url + "/stations/")
+        page.wait_for_function("typeof map_stations === 'object'")
+        box = page.locator("#map_stations")
+        # No drag handler: the map's touch-action lets a one-finger swipe scroll the page,
+        # and Leaflet's pinch handler moves and zooms the map under two fingers.
+        assert box.evaluate("e => getComputedStyle(e).touchAction") == "pan-x pan-y"
+        assert page.evaluate("map_stations.dragging.enabled()") is False
+        assert page.evaluate("map_stations.touchZoom.enabled()") is True
+    finally:
+        context.close()
+    with phone(browser, demo_server, at=None) as page:  # a mouse
+        open_finder(page, demo_server.url + "/stations/")
+        page.wait_for_function("typeof map_stations === 'object'")
+        zoom = page.evaluate("map_stations.getZoom()")
+        box = page.locator("#map_stations").bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.wheel(0, 200)
+        page.wait_for_function("scrollY > 0")  # the page scrolled; the map did not zoom
+        assert page.evaluate("map_stations.getZoom()") == zoom
+        box = page.locator("#map_stations").bounding_box()  # the page moved under the mouse
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.keyboard.down("Control")
+        page.mouse.wheel(0, -100)
+        page.keyboard.up("Control")
+        page.wait_for_function(f"map_stations.getZoom() === {zoom + 1}")

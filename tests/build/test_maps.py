@@ -147,6 +147,7 @@ def test_compact_data_agrees_with_the_geojson(demo_site):
         assert have == set(props["amenities"])
         assert columns["address"][i] == props["address"]
         assert columns["phone"][i] == (props["phone"] or "")
+        assert columns["verified"][i] == (props["verified_at"] or "")
 
 
 def test_station_map_scripts_are_external_and_deterministic(demo_site):
@@ -211,7 +212,7 @@ def test_at_a_glance_chart_is_accessible_with_numbers_in_text(demo_site):
 
 def test_station_page_has_navigation_qr_and_poster(demo_site):
     tree = lxml.html.fromstring((demo_site / "stations/bantian-care-01/index.html").read_bytes())
-    hrefs = tree.xpath("//ul[@class='nav-links']//a/@href")
+    hrefs = tree.xpath("//ul[@class='nav-links']//a[@data-provider]/@href")
     assert [h.split("?")[0] for h in hrefs] == [
         "https://uri.amap.com/navigation",
         "https://api.map.baidu.com/direction",
@@ -219,7 +220,7 @@ def test_station_page_has_navigation_qr_and_poster(demo_site):
     ]
     assert "callnative=0" in hrefs[0]  # the link as served works inside WeChat
     assert tree.xpath("//figure[@class='qr-figure']/svg/title/text()")
-    assert tree.xpath("//a[starts-with(@href, 'tel:')]")
+    assert tree.xpath("//ul[@class='nav-links']//a[starts-with(@href, 'tel:')]")  # beside 导航
     poster = lxml.html.fromstring(
         (demo_site / "stations/bantian-care-01/poster/index.html").read_bytes()
     )

@@ -193,3 +193,29 @@ def test_javascript_next_change_agrees():
       process.stdout.write(JSON.stringify(out));
     """
     assert run_node(script, cases) == [expected for *_, expected in NEXT]
+
+
+# Stale data: verified longer ago than site.yml's stale_after_months, on the local date.
+STALE = [
+    ("2025-05-20", 12, "2026-05-20T23:59:00+08:00", False),
+    ("2025-05-20", 12, "2026-05-21T00:00:00+08:00", True),
+    ("2025-05-20", 12, "2026-05-20T16:30:00Z", True),  # 00:30 on the 21st in Shanghai
+    ("2024-01-31", 1, "2024-02-29T12:00:00+08:00", False),  # a month after 01-31: 02-29
+    ("2024-01-31", 1, "2024-03-01T12:00:00+08:00", True),
+    ("2024-02-29", 12, "2025-02-28T12:00:00+08:00", False),
+    ("2024-02-29", 12, "2025-03-01T12:00:00+08:00", True),
+    ("2025-12-15", 6, "2026-06-16T08:00:00+08:00", True),
+    ("2025-12-15", 18, "2026-06-16T08:00:00+08:00", False),
+    ("", 12, "2026-06-16T08:00:00+08:00", False),  # never verified: nothing to date
+]
+
+
+def test_javascript_stale_after_months():
+    script = """
+      const hours = require(process.argv[1]);
+      const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+      const out = cases.map(c => hours.isStale(c[0], c[1], new Date(c[2]), 'Asia/Shanghai'));
+      process.stdout.write(JSON.stringify(out));
+    """
+    cases = [[iso, months, instant] for iso, months, instant, _ in STALE]
+    assert run_node(script, cases) == [stale for *_, stale in STALE]

@@ -191,6 +191,38 @@
     return { day: WEEKDAY[parts.weekday], minute: (+parts.hour % 24) * 60 + +parts.minute };
   }
 
+  var dateFormats = {};
+  /* The local date of an instant in a time zone, as the number yyyymmdd. */
+  function localDate(date, timeZone) {
+    var zone = timeZone || 'Asia/Shanghai';
+    if (FIXED.hasOwnProperty(zone)) {
+      var local = new Date(date.getTime() + FIXED[zone] * 60000);
+      return local.getUTCFullYear() * 10000 + (local.getUTCMonth() + 1) * 100 + local.getUTCDate();
+    }
+    if (!dateFormats[zone]) {
+      dateFormats[zone] = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit'
+      });
+    }
+    var parts = {};
+    dateFormats[zone].formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
+    return +parts.year * 10000 + +parts.month * 100 + +parts.day;
+  }
+
+  /* Whether information verified on ``iso`` (yyyy-mm-dd) is older than ``months`` at ``date``:
+     a year after 2025-05-20 is 2026-05-20, still fresh; from 2026-05-21 on it is stale. A day
+     the later month lacks becomes its last (a month after 01-31 is 02-28 or 02-29). */
+  function isStale(iso, months, date, timeZone) {
+    var p = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '');
+    if (!p || !(months > 0)) return false;
+    var month = +p[2] - 1 + months;
+    var year = +p[1] + Math.floor(month / 12);
+    month %= 12;
+    var last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+    var limit = year * 10000 + (month + 1) * 100 + Math.min(+p[3], last);
+    return localDate(date, timeZone) > limit;
+  }
+
   function stateAt(lines, date, timeZone) {
     var t = localTime(date, timeZone);
     return openState(parseHours(lines), t.day, t.minute);
@@ -199,6 +231,6 @@
   return {
     parseLine: parseLine, parseHours: parseHours, openState: openState,
     localTime: localTime, stateAt: stateAt, LABELS: LABELS, label: label, t: _,
-    nextChange: nextChange, changeText: changeText, describeAt: describeAt
+    nextChange: nextChange, changeText: changeText, describeAt: describeAt, isStale: isStale
   };
 });

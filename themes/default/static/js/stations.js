@@ -158,7 +158,8 @@
             street: doc.streets[c.street[i]] || '', lat: lat[i], lng: lng[i],
             mapLat: mapLat[i], mapLng: mapLng[i], mask: c.amenities[i],
             access: doc.access[c.access[i]] || '', hours: c.hours[i],
-            address: c.address ? c.address[i] : '', phone: c.phone ? c.phone[i] : ''
+            address: c.address ? c.address[i] : '', phone: c.phone ? c.phone[i] : '',
+            verified: c.verified ? c.verified[i] : ''
           };
         }
         if (i < doc.count) next(slice);
@@ -268,6 +269,28 @@
     }
     if (s.address) box.appendChild(el('p', 'popup-address', s.address));
     box.appendChild(actions(s));
+    return box;
+  }
+
+  /* The station's amenities: each an icon (a symbol of the page's sprite) and its name. */
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  function amenityList(s) {
+    var box = null;
+    config.amenities.forEach(function (a) {
+      if (!(s.mask & (labels.bits[a.key] || 0))) return;
+      box = box || el('span', 'result-amenities');
+      var item = el('span', 'amenity');
+      var svg = document.createElementNS(SVG_NS, 'svg');
+      svg.setAttribute('class', 'icon');
+      svg.setAttribute('aria-hidden', 'true');
+      svg.setAttribute('focusable', 'false');
+      var use = document.createElementNS(SVG_NS, 'use');
+      use.setAttribute('href', '#amenity-' + a.key);
+      svg.appendChild(use);
+      item.appendChild(svg);
+      item.appendChild(document.createTextNode(a.label));
+      box.appendChild(item);
+    });
     return box;
   }
 
@@ -500,6 +523,12 @@
     dotMap.appendChild(marks);
   }
 
+  /* The first view fits every station the filters let through (site.yml's centre and zoom
+     are only where the map starts); a view near the reader fits the nearest instead. */
+  function firstView() {
+    fit(state.near ? current : wanted);
+  }
+
   function fit(items) {
     if (!map || !items.length) return;
     var points = items.map(function (s) { return [s.mapLat, s.mapLng]; });
@@ -518,6 +547,11 @@
     main.appendChild(stateLine('span', 'result-line', s));
     if (state.near) main.appendChild(el('span', 'result-distance', G.describe(s.dist, travel)));
     if (s.address) main.appendChild(el('span', 'result-address', s.address));
+    var have = amenityList(s);
+    if (have) main.appendChild(have);
+    if (H.isStale(s.verified, config.stale_months, new Date(), config.timezone)) {
+      main.appendChild(el('span', 'result-stale', _('信息待核实（%(date)s 核实）', { date: s.verified })));
+    }
     li.appendChild(main);
     var bar = actions(s);
     if (!teaser) {
@@ -744,6 +778,7 @@
   function start() {
     restore();
     root.dataset.listed = 'true';
+    if (map) firstView();
     nearButton.addEventListener('click', askLocation);
     if (shareButton) shareButton.addEventListener('click', share);
     if (form) {
@@ -830,11 +865,56 @@
     cluster.on('animationend', function () { map.fire('moveend'); });
     grid.on('click', onSquare);
     map.on('moveend', drawView);
+    watchTiles();
+    oneThumb();
     if (!root.dataset.listed) return; // start() draws the markers with the list
     drawYou();
     syncLayers();
     drawMarkers(wanted);
-    if (state.near) fit(current);
+    firstView();
+  }
+
+  /* The map must not trap the page: on a touch screen one finger scrolls the page and two
+     fingers move and zoom the map (Leaflet's pinch; without its drag handler the map's
+     touch-action lets the browser pan the page); with a mouse the wheel scrolls the page and
+     ctrl/⌘ + wheel zooms. */
+  function oneThumb() {
+    if (L.Browser.touch && L.Browser.mobile) map.dragging.disable();
+    map.scrollWheelZoom.disable();
+    mapEl.addEventListener('wheel', function (e) {
+      if (!e.ctrlKey && !e.metaKey) return;
+      e.preventDefault();
+      map.setZoomAround(map.mouseEventToContainerPoint(e), map.getZoom() + (e.deltaY < 0 ? 1 : -1));
+    }, { passive: false });
+  }
+
+  /* One line on the map when its tiles do not load (blocked, offline, a slow line in mainland
+     China): the markers, the list and near-me work without them. Said once, and taken back
+     when a tile does load. */
+  function watchTiles() {
+    var notice = null, loadedOne = false;
+    function failed() {
+      if (loadedOne || notice) return;
+      notice = el('p', 'map-notice', _('地图底图加载失败；站点位置和下方列表仍然可用。'));
+      notice.setAttribute('role', 'status');
+      mapEl.parentNode.appendChild(notice);
+    }
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof L.TileLayer)) return;
+      layer.on('tileload', function () {
+        loadedOne = true;
+        if (notice) notice.hidden = true;
+      });
+      layer.on('tileerror', failed);
+    });
+    /* Tiles asked for while folium's statements ran may have failed before anyone listened. */
+    var tiles = mapEl.querySelectorAll('img.leaflet-tile');
+    for (var i = 0; i < tiles.length; i++) {
+      if (tiles[i].complete && tiles[i].naturalWidth > 0) loadedOne = true;
+    }
+    for (i = 0; i < tiles.length; i++) {
+      if (tiles[i].complete && !tiles[i].naturalWidth) failed();
+    }
   }
 
   /* Run ``fn`` once the first contentful paint is on the screen (the 'paint' timing entry:
