@@ -45,7 +45,9 @@ def qr_svg(url: str, title: str, scale: int = 4) -> str:
     size, path = _rows(url)
     side = (size + 2 * BORDER) * scale
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{side}" height="{side}" class="qr">'
+        # The viewBox lets CSS scale the code (the A4 poster) instead of cropping it.
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{side}" height="{side}" '
+        f'viewBox="0 0 {side} {side}" class="qr">'
         f"<title>{escape(title, quote=False)}</title>"
         f'<path transform="scale({scale})" stroke="#000" d="{path}"/></svg>'
     )

@@ -107,3 +107,51 @@ def test_contact_numbers_can_be_tapped_and_read_whole(browser, demo_server, view
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     finally:
         context.close()
+
+
+A4_CONTENT_PX = (297 - 2 * 12) / 25.4 * 96  # the page's height inside its 12 mm margins
+
+
+@pytest.mark.parametrize("slug", ["longcheng-home-01", "bantian-care-01", "pinghu-legal-01"])
+def test_poster_prints_on_one_a4_page_and_fills_it(browser, demo_server, slug):
+    path = f"/stations/{slug}/poster/"
+    context, page = open_page(browser, demo_server, path, DESKTOP)
+    try:
+        pdf = page.pdf(format="A4", prefer_css_page_size=True)
+        assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1
+        assert re.search(rb"/MediaBox\s*\[0 0 59[45]\.\d+ 84[12]\.\d+\]", pdf)  # A4 in points
+    finally:
+        context.close()
+    # Laid out as printed (the page's width inside its margins), the content reaches the foot.
+    context, page = open_page(browser, demo_server, path, {"width": 703, "height": 1032})
+    try:
+        page.emulate_media(media="print")
+        top, bottom, qr = page.evaluate(
+            """() => [document.querySelector('.poster h1').getBoundingClientRect().top,
+                      document.querySelector('.poster-foot').getBoundingClientRect().bottom,
+                      document.querySelector('.poster-qr svg').getBoundingClientRect().width]"""
+        )
+        assert bottom <= A4_CONTENT_PX
+        assert bottom - min(top, 0) >= 0.85 * A4_CONTENT_PX
+        assert qr >= 230  # about 60 mm: a phone reads it from a metre away
+        # The whole code shows: scaled down to its column, never cropped.
+        code, frame = page.evaluate(
+            """() => [document.querySelector('.poster-qr svg path').getBoundingClientRect().right,
+                      document.querySelector('.poster-qr svg').getBoundingClientRect().right]"""
+        )
+        assert code <= frame + 0.5
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390x844", "1366x900"])
+def test_no_empty_badge_without_scripts(browser, demo_server, viewport):
+    context = browser.new_context(viewport=viewport, java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(demo_server.url + "/stations/bantian-care-02/")
+        for badge in page.locator("main .badge").all():
+            if badge.is_visible():
+                assert badge.inner_text().strip(), badge.evaluate("e => e.outerHTML")
+    finally:
+        context.close()
