@@ -23,6 +23,7 @@ from ..content.workflow import publish_state
 from ..geo.coords import parse_pasted
 from ..maps.tiles import OSM, tiles_for
 from . import listing, references
+from .comments import EVENTS, notes
 from .diffs import diff
 from .forms import FORMS, STATUS_LABELS, fields_from, fill, set_choices
 from .live import live_state
@@ -36,6 +37,8 @@ ACTION_LABELS = {
     "submit": "已提交审核",
     "publish": "已批准发布",
     "unpublish": "已撤回发布，改为草稿",
+    "return": "已退回修改",
+    "recall": "已撤回提交，改为草稿",
 }
 
 
@@ -261,6 +264,9 @@ class EntryView(BaseModelView):
         state = publish_state(entry, self.now()) if entry else "draft"
         return self.render(
             "admin/entries/edit.html",
+            notes=notes().of(self.kind, entry.slug) if entry else [],
+            tz=self.tz,
+            may_delete=entry is not None and self._may_delete(entry),
             live=self._live(entry) if entry else None,
             publishing=request.args.get("publishing", ""),
             form=form,
@@ -316,6 +322,12 @@ class EntryView(BaseModelView):
             abort(400)
         status = workflow.next_status(action, entry.status if entry else None)
         require(workflow.role_needed(action, entry.status if entry else None, status))
+        if action in workflow.FROM_REVIEW and (entry is None or entry.status != "review"):
+            abort(400)
+        reason = request.form.get("reason", "").strip()
+        if action == "return" and not reason:
+            flash("退回修改请写明理由：撰稿人会在稿件上看到。", "danger")
+            return None
         slug = entry.slug if entry else form.slug.data
         if entry is None:
             refused = slugs.refusal(self.kind, slug)
@@ -353,6 +365,8 @@ class EntryView(BaseModelView):
                 target.errors = [*target.errors, in_chinese(problem)]
             return None
         audit(action if entry else "create", f"{self.kind}/{slug}", STATUS_LABELS[status])
+        if action in EVENTS:
+            notes().add(self.kind, slug, user.name, action, reason)
         title = fields.get("title") or fields.get("name")
         if "published" not in (entry.status if entry else None, status):
             flash(f"{ACTION_LABELS[action]}：{title}", "success")
@@ -481,6 +495,7 @@ class EntryView(BaseModelView):
             their_change=diff(base, current, "你打开时", "现在") if base is not None else None,
             against_mine=diff(current, mine, "现在的版本", "你的版本"),
             edit_url=self.get_url(".edit_view", id=slug),
+            tz=self.tz,
         )
         return body, 409
 
@@ -491,11 +506,36 @@ class EntryView(BaseModelView):
             return redirect(self.get_url(".index_view"))
         return self.render("admin/entries/broken.html", slug=slug, problems=problems), 422
 
-    @expose("/delete/", methods=("POST",))
-    def delete_view(self):
-        require(workflow.ACTION_ROLES["delete"])
+    def _may_delete(self, entry: Entry) -> bool:
+        """Editors delete anything; a writer deletes a draft they made themselves."""
+        user = current_user()
+        if user.can(workflow.ACTION_ROLES["delete"]):
+            return True
+        if entry.status != "draft" or not user.can(workflow.OWN_DRAFT_ROLE):
+            return False
+        made = writer.history(self.content().root, self.kind, entry.slug)
+        return bool(made) and made[-1].author == user.name
+
+    @expose("/comment/", methods=("POST",))
+    def comment_view(self):
+        require(workflow.ACTION_ROLES["comment"])
         slug = request.form.get("id", "")
         entry = self.content().get(self.kind, slug) or abort(404)
+        text = request.form.get("text", "").strip()
+        if not text:
+            flash("评论是空的，没有发出。", "warning")
+        else:
+            notes().add(self.kind, entry.slug, current_user().name, "comment", text)
+            audit("comment", f"{self.kind}/{slug}")
+            flash("评论已发出。", "success")
+        return redirect(self.get_url(".edit_view", id=slug) + "#notes")
+
+    @expose("/delete/", methods=("POST",))
+    def delete_view(self):
+        slug = request.form.get("id", "")
+        entry = self.content().get(self.kind, slug) or abort(404)
+        if not self._may_delete(entry):
+            abort(403)
         version = request.form.get("version") or entry.version
         if entry.status == "published":
             going = references.referrers(self.content(), entry)

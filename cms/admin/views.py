@@ -10,10 +10,11 @@ from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.babel import lazy_gettext as _
 from flask_admin.menu import MenuLink
 
-from ..content import Content, Problem
+from ..content import Content, Entry, Problem
 from ..content.folder import ContentFolder
 from ..content.workflow import publish_state, schedule_times
 from .audit_log import AuditView
+from .comments import notes
 from .entries import ActivityView, NewsView, PageView, StationView
 from .ledger import LedgerView
 from .media import MediaView
@@ -70,10 +71,30 @@ class HomeView(AdminIndexView):
                         going_up = moment == entry.publish_at
                         scheduled.append((moment, "上线" if going_up else "撤下", entry))
         scheduled.sort(key=lambda item: (item[0], item[2].slug))
+        me = current_user().name
+        events = notes().last_events()
+
+        def by_me(entry: Entry, event: str) -> bool:
+            note = events.get((entry.kind, entry.slug), {}).get(event)
+            return note is not None and note.author == me
+
+        def last_event(entry: Entry) -> str:
+            note = events.get((entry.kind, entry.slug), {}).get("last")
+            return note.event if note else ""
+
+        returned = [
+            (e, events[(e.kind, e.slug)]["return"])
+            for e in drafts
+            if last_event(e) == "return" and by_me(e, "submit")
+        ]
+        if not current_user().can("editor"):  # a writer's review list: what they submitted
+            review = [e for e in review if by_me(e, "submit")]
         return self.render(
             "admin/home.html",
             review=review,
             scheduled=scheduled,
+            mine=[item for item in scheduled if by_me(item[2], "publish")],
+            returned=returned,
             drafts=drafts[:20],
             draft_count=len(drafts),
             problems=problem_lines(content),

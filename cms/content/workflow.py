@@ -16,7 +16,10 @@ ACTIONS: dict[str, str | None] = {
     "submit": "review",
     "publish": "published",
     "unpublish": "draft",
+    "return": "draft",  # 退回修改: an editor sends a submission back, with a reason
+    "recall": "draft",  # 撤回提交: the writer takes a submission back to go on writing
 }
+FROM_REVIEW = ("return", "recall")  # actions only a submission awaiting review can take
 # the least role that may take an action on an entry that is not, and will not be, live
 ACTION_ROLES = {
     "save": "writer",
@@ -25,7 +28,11 @@ ACTION_ROLES = {
     "unpublish": "editor",
     "restore": "writer",
     "delete": "editor",
+    "return": "editor",
+    "recall": "writer",
+    "comment": "writer",
 }
+OWN_DRAFT_ROLE = "writer"  # deleting a draft one made oneself
 LIVE_ROLE = "editor"  # changing an entry that is published, or making one so
 SCHEDULE_ROLE = "editor"  # setting or clearing publish_at
 
