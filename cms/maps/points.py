@@ -12,7 +12,10 @@ Stations come in list order (street as in site.yml, then type, then slug).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
+
+from pypinyin import Style, lazy_pinyin
 
 from ..content.model import Site, Station
 from ..geo.coords import convert
@@ -30,6 +33,39 @@ def _deltas(values: list[float]) -> list[int]:
         micro = round(value * 1_000_000)
         out.append(micro - previous)
         previous = micro
+    return out
+
+
+# A community (社区) named after its street in a name or an address: "坂田街道岗头社区…".
+_COMMUNITY = re.compile(r"街道([\u4e00-\u9fff]{1,4}?社区)")
+
+
+def _spelling(label: str) -> str:
+    """Return how a reader may type a place: its pinyin, then its initials ("bantian bt")."""
+    core = re.sub(r"(街道|社区)$", "", label)
+    return " ".join(("".join(lazy_pinyin(core)), "".join(lazy_pinyin(core, Style.FIRST_LETTER))))
+
+
+def places(site: Site, stations: list[Station]) -> dict[str, list]:
+    """Return the streets and communities that have stations, for finding by place.
+
+    Each has its label, its spelling (pinyin and initials, so ``bt`` finds 坂田) and the mean
+    WGS-84 position of its stations in microdegrees, where the list measures distances from.
+    """
+    groups: dict[str, list[Station]] = {}
+    for st in stations:
+        if st.street in site.streets:
+            groups.setdefault(site.streets[st.street].label, []).append(st)
+    for st in stations:
+        seen = {m for text in (st.name, st.address) for m in _COMMUNITY.findall(text)}
+        for community in sorted(seen):
+            groups.setdefault(community, []).append(st)
+    out: dict[str, list] = {"name": [], "spelling": [], "lat": [], "lng": []}
+    for label, members in groups.items():
+        out["name"].append(label)
+        out["spelling"].append(_spelling(label))
+        out["lat"].append(round(sum(s.location.lat for s in members) / len(members) * 1e6))
+        out["lng"].append(round(sum(s.location.lng for s in members) / len(members) * 1e6))
     return out
 
 
@@ -83,5 +119,6 @@ def compact_stations(site: Site, tiles: Tiles, stations: Iterable[Station]) -> b
         "access": access,
         "hours": hours,
         "columns": columns,
+        "places": places(site, ordered),
     }
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()

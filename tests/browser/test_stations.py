@@ -788,3 +788,25 @@ def test_one_finger_scrolls_the_page_and_the_wheel_needs_ctrl(browser, demo_serv
         page.mouse.wheel(0, -100)
         page.keyboard.up("Control")
         page.wait_for_function(f"map_stations.getZoom() === {zoom + 1}")
+
+
+def test_find_by_place_with_pinyin_initials_without_a_location(browser, demo_server, features):
+    with phone(browser, demo_server, at=NOON) as page:  # no location shared
+        open_finder(page, demo_server.url + "/stations/")
+        page.get_by_label(re.compile("按地点查找")).fill("bt")
+        options = page.locator("#place-suggestions button")
+        options.first.wait_for()
+        assert "坂田街道" in options.all_inner_texts()
+        page.get_by_role("button", name="坂田街道", exact=True).click()
+        page.wait_for_selector("#results .result-distance")
+        bantian = [f for f in features if f["properties"]["street"] == "bantian"]
+        lat = sum(f["geometry"]["coordinates"][1] for f in bantian) / len(bantian)
+        lng = sum(f["geometry"]["coordinates"][0] for f in bantian) / len(bantian)
+        assert listed(page) == ranking(features, (lat, lng), NOON)
+        assert "坂田街道" in page.locator("#finder-status").inner_text()
+        assert in_view(page, "#results .result")
+        assert "near=" not in page.url
+        # Chinese finds communities and stations by name or address.
+        page.get_by_label(re.compile("按地点查找")).fill("岗头")
+        options.first.wait_for()
+        assert "岗头社区" in options.all_inner_texts()

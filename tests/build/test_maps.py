@@ -257,3 +257,13 @@ def test_tile_providers_from_site_yml(content_copy, tiles, crs, needle):
     if crs == "gcj02":  # markers are shifted at build, hundreds of metres in Shenzhen
         shift = abs(compact["columns"]["map_lng"][0] - compact["columns"]["lng"][0])
         assert 3000 < shift < 8000  # microdegrees
+
+
+def test_compact_data_names_the_places_a_reader_may_type(demo_site):
+    compact = json.loads((demo_site / "stations/map-data.json").read_text())
+    places = dict(zip(compact["places"]["name"], compact["places"]["spelling"], strict=True))
+    assert places["坂田街道"] == "bantian bt" and places["龙城街道"] == "longcheng lc"
+    assert places["岗头社区"] == "gangtou gt"
+    streets = {f["properties"]["street"] for f in json.loads(
+        (demo_site / "api/v1/stations.geojson").read_text())["features"]}  # fmt: skip
+    assert sum(name.endswith("街道") for name in places) == len(streets)

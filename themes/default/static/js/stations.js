@@ -42,6 +42,9 @@
   var nearButton = document.getElementById('near-me');
   var shareButton = document.getElementById('share-view');
   var travelBox = document.getElementById('travel');
+  var placeBox = document.getElementById('place');
+  var placeList = document.getElementById('place-suggestions');
+  var places = null; // streets and communities with their spelling and centre, from the data
   var travel = G.travel();
   var wechat = G.inWeChat();
 
@@ -54,7 +57,7 @@
   labels.bits = {}; // amenity → bit in a station's mask, once the data is in
 
   var state = { types: allTypes.slice(), amenities: [], street: '', open: false, access: '',
-    near: null, shared: false };
+    near: null, shared: false, place: '' };
   var stations = [];
   var hours = [];
   var loaded = false; // the data is in: fetched, parsed and unpacked
@@ -81,6 +84,7 @@
     state.near = near.length === 2 && isFinite(near[0]) && isFinite(near[1])
       ? [round3(near[0]), round3(near[1])] : null;
     state.shared = !!state.near; // a shared view keeps its (rounded) place in the address bar
+    state.place = '';
   }
 
   function round3(value) { return Math.round(value * 1000) / 1000; }
@@ -148,6 +152,7 @@
     var bits = {};
     doc.amenities.forEach(function (key, i) { bits[key] = 1 << i; });
     labels.bits = bits;
+    places = doc.places || null;
     stations = new Array(doc.count);
     return new Promise(function (resolve) {
       var i = 0;
@@ -483,7 +488,7 @@
     if (!state.near) return;
     var p = config.crs === 'gcj02' ? G.wgs84ToGcj02(state.near[0], state.near[1]) : state.near;
     you = L.circleMarker(p, { radius: 9, className: 'you-are-here', weight: 3 }).addTo(map);
-    you.bindTooltip(_('您的位置'));
+    you.bindTooltip(state.place || _('您的位置'));
   }
 
   /* ---- the home page's dot map (an SVG drawn at build): the reader and the nearest stations,
@@ -687,6 +692,7 @@
     performance.mark('yizhan:fix');
     state.near = [+pos.coords.latitude.toFixed(5), +pos.coords.longitude.toFixed(5)];
     state.shared = false; // the precise position stays on this page, out of the address bar
+    state.place = '';
     if (picker) picker.hidden = true;
     refresh('near');
     performance.measure('yizhan:nearest', 'yizhan:fix', 'yizhan:listed');
@@ -724,6 +730,59 @@
         setStatus(said + _('链接已复制。'));
       }, function () {});
     }
+  }
+
+  /* ---- find by place, without sharing a location: streets and communities by Chinese,
+     pinyin or initials (bt → 坂田), stations by name or address; the list then measures
+     from there ---- */
+  var SUGGESTIONS = 8;
+  var HAN = /[\u4e00-\u9fff]/;
+  function placeMatches(text) {
+    var q = text.trim().toLowerCase().replace(/\s+/g, '');
+    var out = [];
+    if (!q) return out;
+    if (places) {
+      for (var i = 0; i < places.name.length && out.length < SUGGESTIONS; i++) {
+        var words = places.spelling[i].split(' ');
+        if (places.name[i].indexOf(q) >= 0 || words[0].indexOf(q) === 0 || words[1].indexOf(q) === 0) {
+          out.push({ label: places.name[i], lat: places.lat[i] / 1e6, lng: places.lng[i] / 1e6 });
+        }
+      }
+    }
+    if (!HAN.test(q)) return out;
+    for (var j = 0; j < stations.length && out.length < SUGGESTIONS; j++) {
+      var s = stations[j];
+      if (s.name.indexOf(q) >= 0 || s.address.indexOf(q) >= 0) {
+        out.push({ label: s.name, lat: s.lat, lng: s.lng });
+      }
+    }
+    return out;
+  }
+
+  function suggestPlaces() {
+    var found = placeMatches(placeBox.value);
+    placeList.textContent = '';
+    found.forEach(function (p) {
+      var li = el('li');
+      var b = el('button', 'chip place-option', p.label);
+      b.type = 'button';
+      b.addEventListener('click', function () { choosePlace(p); });
+      li.appendChild(b);
+      placeList.appendChild(li);
+    });
+  }
+
+  function choosePlace(p) {
+    state.near = [p.lat, p.lng];
+    state.shared = false;
+    state.place = p.label;
+    placeBox.value = p.label;
+    placeList.textContent = '';
+    if (picker) picker.hidden = true;
+    if (shareButton) shareButton.hidden = false;
+    refresh('near');
+    setStatus(_('已按离“%(place)s”的距离排序；营业中、对所有人开放的排在前面。', { place: p.label }));
+    reveal();
   }
 
   /* 步行 / 骑行 / 驾车: times and navigation links follow; remembered on this device. */
@@ -781,6 +840,15 @@
     if (map) firstView();
     nearButton.addEventListener('click', askLocation);
     if (shareButton) shareButton.addEventListener('click', share);
+    if (placeBox && placeList) {
+      placeBox.addEventListener('input', suggestPlaces);
+      placeBox.addEventListener('keydown', function (e) {
+        if (e.key !== 'Enter') return;
+        e.preventDefault();
+        var first = placeMatches(placeBox.value)[0];
+        if (first) choosePlace(first);
+      });
+    }
     if (form) {
       form.addEventListener('change', function () { formToState(); shown = PAGE; refresh(); });
       form.addEventListener('reset', function () {
