@@ -211,16 +211,19 @@ class EntryView(BaseModelView):
             if self.kind == "news":
                 form.date.data = self.now().replace(tzinfo=None, second=0, microsecond=0)
         else:
-            if not (form.slug.data or "").strip():
+            invented = not (form.slug.data or "").strip()
+            if invented:
                 title = request.form.get("title") or request.form.get("name") or ""
                 taken = content.entries.get(self.kind, {})
                 form.slug.data = slugs.suggest(title, taken, self.kind)
             if not form.validate():
                 self._check_the_rest(form, None, content)
-                return self._render_form(form, None)
-            response = self._submit(form, None, content)
-            if response is not None:
-                return response
+            else:
+                response = self._submit(form, None, content)
+                if response is not None:
+                    return response
+            if invented and not form.slug.errors:  # a refused save never invents a name
+                form.slug.data = ""
         return self._render_form(form, None)
 
     @expose("/edit/", methods=("GET", "POST"))
@@ -234,7 +237,9 @@ class EntryView(BaseModelView):
         if request.method == "GET":
             fill(form, entry, self.tz)
         else:
-            form.slug.data = entry.slug  # the file name does not change on edit
+            wanted = (form.slug.data or "").strip()
+            if not wanted or not self._slug_editable(entry):
+                form.slug.data = entry.slug  # once published, the address stays
             if (form.version.data or "") != entry.version:
                 return self._conflict(
                     entry.slug, form.version.data or "", self._text_of(form, entry)
@@ -265,6 +270,7 @@ class EntryView(BaseModelView):
         return self.render(
             "admin/entries/edit.html",
             notes=notes().of(self.kind, entry.slug) if entry else [],
+            slug_editable=entry is None or self._slug_editable(entry),
             tz=self.tz,
             may_delete=entry is not None and self._may_delete(entry),
             live=self._live(entry) if entry else None,
@@ -291,6 +297,10 @@ class EntryView(BaseModelView):
             self.now(),
             was_live=entry.status != "published" and self._was_published(entry),
         )
+
+    def _slug_editable(self, entry: Entry) -> bool:
+        """A file name may change until the entry is first published (then it is an address)."""
+        return entry.status != "published" and not self._was_published(entry)
 
     def _was_published(self, entry: Entry) -> bool:
         root = self.content().root
@@ -328,15 +338,16 @@ class EntryView(BaseModelView):
         if action == "return" and not reason:
             flash("退回修改请写明理由：撰稿人会在稿件上看到。", "danger")
             return None
-        slug = entry.slug if entry else form.slug.data
-        if entry is None:
+        slug = form.slug.data if entry is None or self._slug_editable(entry) else entry.slug
+        renamed = entry is not None and slug != entry.slug
+        if entry is None or renamed:
             refused = slugs.refusal(self.kind, slug)
             if slug in content.entries.get(self.kind, {}) or refused == slugs.RESERVED:
                 form.slug.errors.append("这个网址名已被使用，请换一个")
             elif refused == slugs.YEAR:
                 form.slug.errors.append("新闻的网址名不能全是数字（会与年份列表冲突），请加上字母")
             if form.slug.errors:
-                self._check_the_rest(form, None, content)
+                self._check_the_rest(form, entry, content)
                 return None
         fields = writer.fields_of(entry) if entry else {}
         fields.update(fields_from(form, self.kind, self.tz))
@@ -345,7 +356,7 @@ class EntryView(BaseModelView):
             fields["unpublish_at"] = entry.unpublish_at if entry else None
         fields["status"] = status
         text = writer.dump(self.kind, fields, form.body.data or "")
-        expected = entry.version if entry else None
+        expected = entry.version if entry and not renamed else None
         if action == "unpublish" and entry is not None and entry.status == "published":
             going = references.referrers(content, entry)
             if going:
@@ -355,7 +366,7 @@ class EntryView(BaseModelView):
         try:
             writer.save(content.root, self.kind, slug, text, expected, user.name)
         except writer.Conflict:
-            if entry is None:
+            if entry is None or renamed:
                 form.slug.errors.append("这个网址名刚被别人用了，请换一个")
                 return None
             return self._conflict(slug, expected, text)
@@ -364,6 +375,12 @@ class EntryView(BaseModelView):
                 target = self._field_of(form, problem) or form.body
                 target.errors = [*target.errors, in_chinese(problem)]
             return None
+        if renamed:  # the draft moves to its new name: the old file goes (kept in history)
+            try:
+                writer.delete(content.root, self.kind, entry.slug, entry.version, user.name)
+            except writer.Conflict:
+                flash(f"旧网址名 {entry.slug} 的文件刚被别人改过，没有删除，请检查。", "warning")
+            audit("rename", f"{self.kind}/{entry.slug}", slug)
         audit(action if entry else "create", f"{self.kind}/{slug}", STATUS_LABELS[status])
         if action in EVENTS:
             notes().add(self.kind, slug, user.name, action, reason)

@@ -81,3 +81,27 @@ def test_an_editor_s_own_schedules_are_in_their_inbox(content_copy, as_role, adm
     with admin_app.app_context():
         publisher().wait(300)
     assert "2026-12-03 08:00 上线" in _text(editor, "/admin/", "my-scheduled")
+
+
+def test_a_draft_s_slug_can_change_until_it_is_first_published(content_copy, as_role):
+    editor = as_role("editor")
+    form = _edit_form(editor, "news", "secret-draft-plan")
+    assert form["slug"] == "secret-draft-plan"
+    response = editor.post(
+        "/admin/news/edit/?id=secret-draft-plan", {**form, "slug": "draft-plan-2026"}
+    )
+    assert response.location == "/admin/news/edit/?id=draft-plan-2026"
+    assert not (content_copy / "news" / "secret-draft-plan.md").exists()
+    assert (content_copy / "news" / "draft-plan-2026.md").is_file()
+
+    form = _edit_form(editor, "news", "plenary-2026")  # published: its address stays
+    editor.post("/admin/news/edit/?id=plenary-2026", {**form, "slug": "renamed", "action": "save"})
+    assert (content_copy / "news" / "plenary-2026.md").is_file()
+    assert not (content_copy / "news" / "renamed.md").exists()
+
+
+def test_a_refused_save_never_invents_a_slug(as_role):
+    writer = as_role("writer")
+    response = writer.post("/admin/news/new/", {**FORM, "title": "", "slug": "", "action": "save"})
+    page = html.fromstring(response.get_data(as_text=True))
+    assert page.get_element_by_id("slug").get("value") in (None, "")
