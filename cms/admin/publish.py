@@ -10,6 +10,7 @@ from flask import Flask, current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 
 from ..publish.jobs import PublishBusy, Publisher, PublishError
+from ..publish.releases import Releases
 from ..publish.scheduler import TICK, Scheduler
 from .security import SecureView, audit, current_user, require
 
@@ -64,6 +65,7 @@ class PublishView(SecureView):
         return self.render(
             "admin/publish.html",
             job=job_state(pub.current() or pub.last()),
+            publications=[_local(r) for r in pub.publications()[:10]],
             site_url=current_app.config["YIZHAN_SITE_URL"],
             entry_url=request.args.get("next", ""),
         )
@@ -84,11 +86,29 @@ class PublishView(SecureView):
     @expose("/rollback/", methods=("POST",))
     def rollback(self):
         require("admin")
+        pub = publisher()
+        live = Releases(pub.output).current()
+        undone = pub.publication(live.name) if live else None
         try:
-            release = publisher().rollback()
+            release = pub.rollback()
         except (PublishBusy, PublishError) as exc:
             flash(str(exc), "danger")
             return redirect(url_for(".index"), 303)
         audit("site-rollback", release)
-        flash(f"已回滚到上一版：{release}", "success")
+        said = f"已回滚到上一版：{release}。"
+        if undone:
+            said += (
+                f"撤销了 {_local(undone)['time']} {undone['user']} 的发布："
+                + "、".join(undone["changes"] or ["（没有内容变化）"])
+                + "。这些条目的内容现在比网站新：再次发布会把它们带回网站，"
+                "不想要的请先撤回发布或恢复旧版本。"
+            )
+        flash(said, "success")
         return redirect(url_for(".index"), 303)
+
+
+def _local(record: dict) -> dict:
+    """Return a publication record with its time as the site's local date and time."""
+    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    time = dt.datetime.fromisoformat(record["time"]).astimezone(tz)
+    return {**record, "time": time.strftime("%Y-%m-%d %H:%M")}

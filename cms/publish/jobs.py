@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import fcntl
+import json
 import threading
 import uuid
 from collections import OrderedDict
@@ -25,6 +26,7 @@ from .releases import KEEP, ReleaseError, Releases
 
 HISTORY = 20  # finished jobs kept for views that poll by id
 LOG_LINES = 500
+RECORDED = 100  # changes named in a release's record (a first publish names every entry)
 
 
 class PublishBusy(RuntimeError):
@@ -83,6 +85,8 @@ class Publisher:
         self.keep = keep
         self.tz = ZoneInfo(tz)
         self.lock_file = self.output.with_name(f".{self.output.name}.publish.lock")
+        # One JSON line per release made live: when, by whom, which entries it changed.
+        self.record_file = self.output.with_name(f".{self.output.name}.published.jsonl")
         self._lock = threading.Lock()
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._running: Job | None = None
@@ -153,6 +157,7 @@ class Publisher:
 
         try:
             with self._process_lock(wait=True, job=job):
+                before = self._live()
                 result = self._builder.build(
                     now=self.now() if callable(self.now) else self.now,
                     progress=progress,
@@ -160,6 +165,8 @@ class Publisher:
                     full=full,
                     strict=False,  # one broken entry must not hold back everyone's work
                 )
+                if result.release.name != (before and before[0]):
+                    self._record(job, result.release.name, before[1] if before else {})
                 # Copies to object storage named in site.yml (deploy: … after_publish: true).
                 result.warnings += after_publish(
                     result.release, self.content_root, lambda m: self._locked_log(job, m)
@@ -174,6 +181,46 @@ class Publisher:
                 job.release, job.warnings = result.release.name, list(result.warnings)
                 job.done = job.total = max(job.total, result.pages)
             self._finish(job, "succeeded", "", [])
+
+    def publications(self) -> list[dict]:
+        """Return what each live-made release changed, newest first: {release, time, user,
+        changes: ["上线《…》", "更新《…》", "撤下《…》"]}, for the releases still kept."""
+        try:
+            lines = self.record_file.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return []
+        kept = {release.name for release in Releases(self.output).all()}
+        records = [json.loads(line) for line in lines if line.strip()]
+        return [r for r in reversed(records) if r["release"] in kept]
+
+    def publication(self, release: str) -> dict | None:
+        """Return what ``release`` changed when it was published (None if not recorded)."""
+        return next((r for r in self.publications() if r["release"] == release), None)
+
+    def _live(self) -> tuple[str, dict[tuple[str, str], tuple[str, str]]] | None:
+        """Return the live release's name and {(kind, slug): (version, title)} as last built."""
+        plan, current = self._builder.cache.plan, Releases(self.output).current()
+        if plan is None or current is None:
+            return None
+        entries = {
+            (entry.kind, entry.slug): (entry.version, entry.title_text)
+            for listed in plan.live.values()
+            for entry in listed
+        }
+        return current.name, entries
+
+    def _record(self, job: Job, release: str, before: dict) -> None:
+        after = self._live()
+        now = after[1] if after else {}
+        changes = [f"上线《{now[k][1]}》" for k in now if k not in before]
+        changes += [f"更新《{now[k][1]}》" for k in now if k in before and before[k] != now[k]]
+        changes += [f"撤下《{before[k][1]}》" for k in before if k not in now]
+        if len(changes) > RECORDED:
+            changes[RECORDED:] = [f"等，共 {len(changes)} 条"]
+        record = {"release": release, "time": self._clock().isoformat(), "user": job.user,
+                  "changes": changes}  # fmt: skip
+        with open(self.record_file, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def _finish(self, job: Job, state: str, error: str, problems: list[str]) -> None:
         with self._lock:

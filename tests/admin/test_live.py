@@ -127,3 +127,23 @@ def test_the_admin_s_own_scheduler_publishes_when_the_clock_passes(
     finally:
         scheduler.stop()
         publisher(app).wait(TIMEOUT)
+
+
+def test_rollback_says_which_publish_it_undid_and_what_that_changed(
+    admin_app, content_copy, as_role
+):
+    editor, admin = as_role("editor"), as_role("admin")
+    form = _edit_form(editor, "news", "secret-review-note")
+    editor.post("/admin/news/edit/?id=secret-review-note", {**form, "action": "publish"})
+    _settle(admin_app)
+    form = _edit_form(editor, "news", "secret-review-note")
+    form["title"] = "改过的标题"
+    editor.post("/admin/news/edit/?id=secret-review-note", {**form, "action": "save"})
+    _settle(admin_app)
+    listed = html.fromstring(admin.get("/admin/publish/").get_data(as_text=True))
+    assert "更新《改过的标题》" in listed.get_element_by_id("publications").text_content()
+
+    response = admin.post("/admin/publish/rollback/")
+    said = admin.get(response.location).get_data(as_text=True)
+    assert "已回滚到上一版" in said and "editor 的发布：更新《改过的标题》" in said
+    assert _live_badge(editor, "news", "secret-review-note")[0] == "等待上线"

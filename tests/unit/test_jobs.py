@@ -94,6 +94,11 @@ def test_rollback_switches_back_to_the_previous_release(content_copy, tmp_path):
     about = tmp_path / "site" / "about" / "index.html"
     assert "ROLLBACKMARKER" in about.read_text(encoding="utf-8")
 
+    [latest, *_] = publisher.publications()
+    assert latest["release"] == second.release and latest["user"] == "alice"
+    assert latest["changes"] == ["更新《关于我们》"]
+    assert publisher.publication(first.release)["changes"]  # the first publish names all
+
     assert publisher.rollback() == first.release
     assert Releases(tmp_path / "site").current().name == first.release
     assert "ROLLBACKMARKER" not in about.read_text(encoding="utf-8")
