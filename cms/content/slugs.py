@@ -34,6 +34,7 @@ RESERVED_PAGE_SLUGS = frozenset(
         "feed",
         "rss",
         "sitemap",
+        "accessibility",
     }
 )
 

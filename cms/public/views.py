@@ -385,6 +385,12 @@ def api_home():
     return render_template("api.html", documents=api.DOCUMENTS, schemas=list(api.SCHEMAS))
 
 
+@bp.page("/accessibility/", addresses=one(), shows=Shown.nothing, sitemap=True)
+def accessibility():
+    # The 无障碍声明: what the site does for older and disabled readers, and whom to tell.
+    return render_template("accessibility.html")
+
+
 @bp.page("/404.html", addresses=one(), shows=Shown.nothing)
 def not_found_page():
     return render_template("404.html")

@@ -27,6 +27,10 @@ PAGES = {
     "search": "/search/",
     "search results": "/search/?q=爱心驿站",
     "numbers": "/numbers/",
+    "contact": "/contact/",
+    "accessibility": "/accessibility/",
+    "api": "/api/v1/",
+    "poster": "/stations/bantian-care-02/poster/",
     "404": "/no-such-page/",
 }
 RUN = """async (tags) => {

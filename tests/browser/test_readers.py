@@ -7,6 +7,9 @@ import re
 
 import pytest
 
+from .test_a11y import AXE, RUN, WCAG21_AA
+from .test_a11y import PAGES as A11Y_PAGES
+
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 SIZES = ["normal", "large"]
@@ -155,3 +158,112 @@ def test_no_empty_badge_without_scripts(browser, demo_server, viewport):
                 assert badge.inner_text().strip(), badge.evaluate("e => e.outerHTML")
     finally:
         context.close()
+
+
+# -- 大字 (large text) --------------------------------------------------------------------------
+
+WIDTHS = [320, 390, 768, 1366]
+
+
+def text_metrics(page) -> dict:
+    return page.evaluate(
+        """() => { const s = getComputedStyle(document.body);
+                   return {size: parseFloat(s.fontSize), line: parseFloat(s.lineHeight)}; }"""
+    )
+
+
+def test_large_text_switch_is_remembered_on_the_device(browser, demo_server):
+    context, page = open_page(browser, demo_server, "/news/", PHONE)
+    try:
+        normal = text_metrics(page)
+        switch = page.get_by_role("button", name="大字")
+        assert switch.get_attribute("aria-pressed") == "false"
+        switch.click()
+        assert switch.get_attribute("aria-pressed") == "true"
+        large = text_metrics(page)
+        assert large["size"] >= 18 and large["size"] > normal["size"]
+        assert large["line"] >= 1.5 * large["size"]
+        h1 = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
+        assert h1 >= 1.5 * large["size"]  # headings grow in proportion
+        page.goto(demo_server.url + "/activities/")
+        assert page.get_by_role("button", name="大字").get_attribute("aria-pressed") == "true"
+        assert text_metrics(page)["size"] == large["size"]
+        page.get_by_role("button", name="大字").click()
+        page.reload()
+        assert text_metrics(page)["size"] == normal["size"]
+    finally:
+        context.close()
+
+
+TARGETS = "main a.button, main button, .chips a, .site-nav a, .tool, .pager a, .site-search button"
+
+
+@pytest.mark.parametrize("path", ["/", "/news/", "/activities/", "/stations/bantian-care-02/"])
+def test_large_text_tap_targets_are_at_least_44_px(browser, demo_server, path):
+    context, page = open_page(browser, demo_server, path, PHONE, "large")
+    try:
+        page.get_by_role("button", name="菜单").click()
+        small = page.evaluate(
+            """(selector) => [...document.querySelectorAll(selector)]
+                 .filter((e) => e.offsetParent !== null)
+                 .map((e) => [e.textContent.trim().slice(0, 20), e.getBoundingClientRect().height])
+                 .filter(([, h]) => h < 44)""",
+            TARGETS,
+        )
+        assert small == []
+    finally:
+        context.close()
+
+
+LAYOUT_PAGES = [
+    "/",
+    "/news/",
+    "/news/care-stations-network-2023/",
+    "/activities/",
+    "/activities/summer-cool-2026-bantian/",
+    "/stations/",
+    "/stations/bantian-care-02/",
+    "/stations/street/bantian/",
+    "/search/",
+    "/numbers/",
+    "/contact/",
+    "/accessibility/",
+    "/api/v1/",
+]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_kind_overflows_from_320_to_1366(browser, demo_server, width, size):
+    context, page = open_page(browser, demo_server, "/", {"width": width, "height": 900}, size)
+    try:
+        wide = []
+        for path in LAYOUT_PAGES:
+            page.goto(demo_server.url + path)
+            page.wait_for_load_state("load")
+            if page.evaluate("document.documentElement.scrollWidth") > width:
+                wide.append(path)
+        assert wide == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390x844", "1366x900"])
+@pytest.mark.parametrize("kind", list(A11Y_PAGES))
+def test_axe_finds_no_violations_in_large_text(browser, demo_server, kind, viewport):
+    path = A11Y_PAGES[kind]
+    context, page = open_page(browser, demo_server, path, viewport, "large")
+    try:
+        if page.locator("#finder").count():
+            page.wait_for_selector("#finder[data-ready]")
+        if "?q=" in path:
+            page.wait_for_selector(".pagefind-ui__result")
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(RUN, WCAG21_AA)
+    finally:
+        context.close()
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"])
+        for v in violations
+    )
+    assert not violations, f"{path} at {viewport['width']} px in large text:\n{report}"
