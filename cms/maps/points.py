@@ -1,8 +1,7 @@
 """The compact station data the map pages load: one small JSON file for thousands of stations.
 
 ``/api/v1/stations.geojson`` is the full, documented API; this variant keeps only what the
-map, the list (address, phone and the date last verified: a trip needs them without another
-page), the filters and
+map, the list (the date last verified), the filters and
 "open now" need: one array per field, vocabularies as indexes,
 amenities as a bit mask, repeated opening hours stored once and coordinates as microdegree
 deltas, so 10,000 stations stay well under 200 KB gzip.
@@ -69,6 +68,16 @@ def places(site: Site, stations: list[Station]) -> dict[str, list]:
     return out
 
 
+def street_details(stations: Iterable[Station]) -> bytes:
+    """Return one street's addresses and phones by slug: ``{"slug": ["address", "phone"]}``.
+
+    The finder's rows need them, but at 10,000 stations they are a third of the map data, so
+    they come a street at a time, for the rows on screen, not with every marker.
+    """
+    doc = {st.slug: [st.address, st.phone] for st in sorted(stations, key=lambda s: s.slug)}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def compact_stations(site: Site, tiles: Tiles, stations: Iterable[Station]) -> bytes:
     """Return the map data, one array per field: WGS-84 positions in microdegrees as deltas.
 
@@ -100,8 +109,6 @@ def compact_stations(site: Site, tiles: Tiles, stations: Iterable[Station]) -> b
         ],
         "access": [_index(access, st.access) for st in ordered],
         "hours": [hours.index(list(st.hours)) for st in ordered],
-        "address": [st.address for st in ordered],
-        "phone": [st.phone for st in ordered],
         "verified": [st.verified_at.isoformat() if st.verified_at else "" for st in ordered],
     }
     if tiles.crs != "wgs84":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, request, url_for
 
 from ..content import Entry
+from ..maps.points import street_details
 from . import api, calendar, colours, feeds, stationmaps
 from . import sitemap as sitemap_mod
 from .data import SiteData
@@ -132,6 +133,18 @@ def api_stations():
 def stations_map_data():
     """The map pages' compact station data (see cms/maps/points.py); not a versioned API."""
     return _send(stationmaps.current().compact(), "application/json")
+
+
+@bp.page(
+    "/stations/details/<key>.json",
+    addresses=listed(lambda d: ({"key": k} for k in d.site.streets if d.stations_by_street.get(k))),
+    shows=Shown.all_stations,
+)
+def stations_map_details(key: str):
+    """One street's station addresses and phones, which the finder fetches for the rows it shows."""
+    data = _data()
+    stations = data.stations_by_street.get(key) or abort(404)
+    return _send(street_details(stations), "application/json")
 
 
 @bp.page(

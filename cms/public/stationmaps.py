@@ -182,6 +182,7 @@ class StationMaps:
             "access": terms(site.access),
             "src": self.src,
             "stale_months": site.stale_after_months,
+            "details": url_for("exports.stations_map_details", key="KEY"),
         }
         if view:
             doc["scripts"] = [url_for("static", filename=path) for path in view.js]

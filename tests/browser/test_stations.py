@@ -99,6 +99,7 @@ def ranking(features, point, moment, limit=20) -> list[str]:
 def near_me(page) -> None:
     page.get_by_role("button", name="附近的驿站").click()
     page.wait_for_selector("#results .result-distance")
+    page.wait_for_selector("#results[data-details=ready]")  # addresses and phones are in
 
 
 @pytest.mark.parametrize("moment", [NOON, NIGHT], ids=["noon", "night"])

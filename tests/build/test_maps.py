@@ -145,8 +145,6 @@ def test_compact_data_agrees_with_the_geojson(demo_site):
         mask = columns["amenities"][i]
         have = {a for n, a in enumerate(compact["amenities"]) if mask & (1 << n)}
         assert have == set(props["amenities"])
-        assert columns["address"][i] == props["address"]
-        assert columns["phone"][i] == (props["phone"] or "")
         assert columns["verified"][i] == (props["verified_at"] or "")
 
 
@@ -267,3 +265,17 @@ def test_compact_data_names_the_places_a_reader_may_type(demo_site):
     streets = {f["properties"]["street"] for f in json.loads(
         (demo_site / "api/v1/stations.geojson").read_text())["features"]}  # fmt: skip
     assert sum(name.endswith("街道") for name in places) == len(streets)
+
+
+def test_street_details_give_every_station_its_address_and_phone(demo_site):
+    features = json.loads((demo_site / "api/v1/stations.geojson").read_text())["features"]
+    config = json.loads(
+        lxml.html.fromstring((demo_site / "stations/index.html").read_bytes()).xpath(
+            "string(//script[@id='finder-config'])"
+        )
+    )
+    assert config["details"] == "/stations/details/KEY.json"
+    for street in {f["properties"]["street"] for f in features}:
+        doc = json.loads((demo_site / f"stations/details/{street}.json").read_text())
+        mine = {f["id"]: f["properties"] for f in features if f["properties"]["street"] == street}
+        assert doc == {slug: [p["address"], p["phone"] or ""] for slug, p in mine.items()}

@@ -163,8 +163,7 @@
             street: doc.streets[c.street[i]] || '', lat: lat[i], lng: lng[i],
             mapLat: mapLat[i], mapLng: mapLng[i], mask: c.amenities[i],
             access: doc.access[c.access[i]] || '', hours: c.hours[i],
-            address: c.address ? c.address[i] : '', phone: c.phone ? c.phone[i] : '',
-            verified: c.verified ? c.verified[i] : ''
+            address: '', phone: '', verified: c.verified ? c.verified[i] : ''
           };
         }
         if (i < doc.count) next(slice);
@@ -621,6 +620,37 @@
     return best.length < limit ? best.concat(nearest(rest, limit - best.length)) : best;
   }
 
+  /* ---- addresses and phones: a street's file at a time, for the rows on screen (at 10,000
+     stations they would be a third of the map data) ---- */
+  var details = {}; // street key → 'loading' | true
+  function needDetails(rows) {
+    var ready = true;
+    rows.forEach(function (s) {
+      if (details[s.street] === true) return;
+      ready = false;
+      if (details[s.street] === 'loading' || !config.details) return;
+      details[s.street] = 'loading';
+      var key = s.street;
+      fetch(config.details.replace('KEY', encodeURIComponent(key)), { credentials: 'same-origin' })
+        .then(function (r) {
+          if (!r.ok) throw new Error(r.status);
+          return r.json();
+        })
+        .then(function (doc) {
+          stations.forEach(function (st) {
+            if (st.street === key && doc[st.slug]) {
+              st.address = doc[st.slug][0];
+              st.phone = doc[st.slug][1];
+            }
+          });
+          details[key] = true;
+          if (current.some(function (st) { return st.street === key; })) render();
+        })
+        .catch(function () { delete details[key]; });
+    });
+    if (list) list.dataset.details = ready ? 'ready' : 'loading';
+  }
+
   var current = [];
   function render() {
     var states = openStates();
@@ -633,13 +663,15 @@
     current.forEach(function (s) { frag.appendChild(item(s)); });
     if (list) { list.textContent = ''; list.appendChild(frag); }
     if (count) {
-      count.textContent = state.near
+      var said = state.near
         ? _('符合条件的 %(total)s 个中，离您最近的 %(shown)s 个：', { total: total, shown: current.length })
         : total > current.length
           ? _('符合条件的共 %(total)s 个，先显示 %(shown)s 个。', { total: total, shown: current.length })
           : _('符合条件的共 %(total)s 个。', { total: total });
+      if (count.textContent !== said) count.textContent = said; // a live region: say it once
     }
     if (more) more.hidden = state.near || total <= current.length;
+    needDetails(current);
     return items;
   }
 
