@@ -92,6 +92,10 @@ class Shown:
         """A file named by its values: the same name is the same bytes (renditions)."""
         return values
 
+    def search(self, values: dict) -> tuple:
+        """The search page: without scripts it links the news categories and the streets."""
+        return (sorted(self.data.news_by_category), sorted(self.data.stations_by_street))
+
     def all_stations(self, values: dict) -> str:
         return self._all("stations")
 

@@ -373,7 +373,7 @@ def rendition(name: str):
 
 
 # Not in the sitemap: it has no content of its own.
-@bp.page("/search/", addresses=one(), shows=Shown.nothing)
+@bp.page("/search/", addresses=one(), shows=Shown.search)
 def search():
     # The results come from the Pagefind index the build writes to /pagefind/ (search.js).
     return render_template("search.html")

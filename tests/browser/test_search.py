@@ -159,6 +159,7 @@ def test_a_query_typed_without_spaces_finds_the_pages_named_by_it(watched, stric
 
 
 def test_the_header_box_searches_and_the_link_can_be_shared(watched, strict_server):
+    watched.set_viewport_size({"width": 1366, "height": 900})  # phones have a 搜索 link instead
     watched.goto(strict_server.url + "/")
     watched.get_by_role("searchbox", name="搜索本站").fill("法律援助")
     watched.keyboard.press("Enter")
@@ -233,6 +234,7 @@ def test_news_can_be_narrowed_to_a_category(watched, strict_server):
 
 def test_search_works_under_a_sub_path(watched, union_server):
     titles = live_titles(DATA / "content")
+    watched.set_viewport_size({"width": 1366, "height": 900})
     watched.goto(union_server.url + "/union/")
     watched.get_by_role("searchbox", name="搜索本站").fill("欠薪")
     watched.keyboard.press("Enter")
@@ -271,7 +273,8 @@ def test_the_count_of_results_is_worded_for_its_number(
 
 
 def test_without_javascript_the_header_box_still_reaches_the_search_page(browser, strict_server):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
+    desktop = {"width": 1366, "height": 900}
+    context = browser.new_context(java_script_enabled=False, viewport=desktop)
     page = context.new_page()
     page.goto(strict_server.url + "/news/")
     page.get_by_role("searchbox", name="搜索本站").fill("爱心驿站")
@@ -279,5 +282,71 @@ def test_without_javascript_the_header_box_still_reaches_the_search_page(browser
     page.wait_for_url("**/search/?q=*")
     assert "q=" + quote("爱心驿站") in page.url
     assert "启用 JavaScript" in page.locator("main").inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
+
+
+@pytest.mark.parametrize("width", [320, 1366])
+def test_without_javascript_the_search_page_points_to_the_lists(browser, strict_server, width):
+    viewport = {"width": width, "height": 800}
+    context = browser.new_context(java_script_enabled=False, viewport=viewport)
+    page = context.new_page()
+    page.goto(strict_server.url + "/news/")
+    if width < 768:  # phones reach the search page by the header's 搜索 link
+        page.locator(".site-header").get_by_role("link", name="搜索").click()
+        page.wait_for_url("**/search/")
+    else:
+        page.goto(strict_server.url + "/search/")
+    main = page.locator("main")
+    assert "启用 JavaScript" in main.inner_text()
+    assert main.get_by_role("link", name="服务职工").get_attribute("href") == (
+        "/news/category/service/"
+    )
+    street = main.get_by_role("link", name="坂田")
+    assert street.get_attribute("href") == "/stations/street/bantian/"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1366, 900)], ids=["390x844", "1366x900"])
+def test_the_search_page_has_one_labelled_box(watched, strict_server, viewport):
+    watched.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    watched.goto(strict_server.url + "/search/?q=" + quote("爱心驿站"))
+    results(watched)
+    fields = watched.locator("input:not([type=checkbox]):not([type=radio]):not([type=hidden])")
+    boxes = [b for b in fields.all() if b.is_visible()]
+    assert len(boxes) == 1
+    assert watched.get_by_label("搜索新闻、活动、驿站").is_visible()
+
+
+def test_station_results_say_type_and_address_from_visible_text(watched, strict_server):
+    watched.goto(strict_server.url + "/search/?q=" + quote("爱心驿站"))
+    results(watched, load_all=True)
+    station = watched.locator(".pagefind-ui__result").filter(
+        has=watched.locator("a[href='/stations/bantian-care-02/']")
+    )
+    place = station.locator(".result-place").inner_text()
+    assert place.startswith("爱心驿站 · 深圳市龙岗区坂田街道")
+    # The page's hidden heading for screen readers is not what a result quotes.
+    excerpts = watched.locator(".pagefind-ui__result-excerpt").all_inner_texts()
+    assert excerpts and not any("到这里去" in text for text in excerpts)
+
+
+RANKED = [
+    ("妈妈", "/stations/.+-mother-01/|/news/mother-rooms-2023/"),
+    ("律师", "/stations/.+-legal-01/|/news/legal-aid-.+|/news/.+"),
+    pytest.param(
+        "爱心驿站",
+        "/stations/.+-care-0[12]/|/news/care-stations-network-2023/",
+        # Pagefind ranks the 爱心妈妈小屋 article (爱心 in its title) first: its scores know
+        # no phrases, and its UI cannot be re-ordered. A quoted search ("爱心驿站") finds
+        # exactly the pages with the phrase; putting those first needs a results list of our own.
+        marks=pytest.mark.xfail(strict=True, reason="exact phrase not ranked first yet"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), RANKED)
+def test_search_ranking_over_the_demo_content(watched, strict_server, query, expected):
+    watched.goto(strict_server.url + "/search/?q=" + quote(query))
+    first = [href for _, href in results(watched)][:5]
+    assert len(first) == 5 and all(re.fullmatch(expected, href) for href in first), first

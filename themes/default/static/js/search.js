@@ -33,8 +33,10 @@
       showImages: false,
       showSubResults: true,
       translations: JSON.parse(box.dataset.strings || "{}"),
-      processTerm: remember
+      processTerm: remember,
+      processResult: describeStation
     });
+    label(box);
     var term = query();
     var header = document.getElementById("site-search-q");
     if (header) {
@@ -45,6 +47,38 @@
         ui.triggerSearch(term);
       });
     }
+  }
+
+  /* Pagefind's box carries only a title; give it a visible label of its own (WCAG 1.3.1). */
+  function label(box) {
+    var input = box.querySelector(".pagefind-ui__search-input");
+    if (!input) {
+      window.requestAnimationFrame(function () { label(box); });
+      return;
+    }
+    input.id = "search-input";
+    var text = document.createElement("label");
+    text.className = "search-label";
+    text.htmlFor = "search-input";
+    text.textContent = box.dataset.label || input.getAttribute("placeholder") || "";
+    box.insertBefore(text, box.firstChild);
+  }
+
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text;
+    return div.innerHTML;
+  }
+
+  /* A station's result says what kind of station it is and where, before the excerpt: the
+     page marks both (data-pagefind-meta), and a reader looking for the nearest one needs them. */
+  function describeStation(result) {
+    var meta = result.meta || {};
+    if (meta.address) {
+      var line = [meta.type, meta.address].filter(Boolean).map(escapeHtml).join(" · ");
+      result.excerpt = '<span class="result-place">' + line + "</span> " + (result.excerpt || "");
+    }
+    return result;
   }
 
   /* Pagefind counts only the filters whose lists it has loaded, and the UI loads them all
