@@ -23,6 +23,7 @@ from ..content.workflow import publish_state
 from ..geo.coords import parse_pasted
 from ..maps.tiles import OSM, tiles_for
 from . import listing, references
+from .bulk import BulkActions
 from .comments import EVENTS, notes
 from .diffs import diff
 from .forms import FORMS, STATUS_LABELS, fields_from, fill, set_choices
@@ -50,7 +51,7 @@ def when(value: dt.datetime | dt.date | None, tz) -> str:  # a tzinfo
     return value.isoformat()
 
 
-class EntryView(BaseModelView):
+class EntryView(BulkActions, BaseModelView):
     """A list and edit pages for one kind of entry."""
 
     kind = ""
