@@ -1,7 +1,7 @@
 """The compact station data the map pages load: one small JSON file for thousands of stations.
 
 ``/api/v1/stations.geojson`` is the full, documented API; this variant keeps only what the
-map, the list (the date last verified), the filters and
+map, the list, the filters and
 "open now" need: one array per field, vocabularies as indexes,
 amenities as a bit mask, repeated opening hours stored once and coordinates as microdegree
 deltas, so 10,000 stations stay well under 200 KB gzip.
@@ -69,12 +69,16 @@ def places(site: Site, stations: list[Station]) -> dict[str, list]:
 
 
 def street_details(stations: Iterable[Station]) -> bytes:
-    """Return one street's addresses and phones by slug: ``{"slug": ["address", "phone"]}``.
+    """Return one street's row details by slug: ``{"slug": ["address", "phone", "verified"]}``.
 
-    The finder's rows need them, but at 10,000 stations they are a third of the map data, so
-    they come a street at a time, for the rows on screen, not with every marker.
+    The finder's rows need them (the date last verified for 信息待核实), but at 10,000
+    stations they would be a third of the map data, so they come a street at a time, for the
+    rows on screen, not with every marker.
     """
-    doc = {st.slug: [st.address, st.phone] for st in sorted(stations, key=lambda s: s.slug)}
+    doc = {
+        st.slug: [st.address, st.phone, st.verified_at.isoformat() if st.verified_at else ""]
+        for st in sorted(stations, key=lambda s: s.slug)
+    }
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -109,7 +113,6 @@ def compact_stations(site: Site, tiles: Tiles, stations: Iterable[Station]) -> b
         ],
         "access": [_index(access, st.access) for st in ordered],
         "hours": [hours.index(list(st.hours)) for st in ordered],
-        "verified": [st.verified_at.isoformat() if st.verified_at else "" for st in ordered],
     }
     if tiles.crs != "wgs84":
         shifted = [

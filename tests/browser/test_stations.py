@@ -811,3 +811,15 @@ def test_find_by_place_with_pinyin_initials_without_a_location(browser, demo_ser
         page.get_by_label(re.compile("按地点查找")).fill("岗头")
         options.first.wait_for()
         assert "岗头社区" in options.all_inner_texts()
+
+
+def test_the_first_view_fits_every_station(browser, demo_server, features):
+    with phone(browser, demo_server, at=None) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        page.wait_for_function("typeof map_stations === 'object'")
+        points = [f["geometry"]["coordinates"][::-1] for f in features]
+        inside = page.evaluate(
+            "ps => ps.filter(p => map_stations.getBounds().contains(p)).length", points
+        )
+        assert inside == len(features)  # OSM tiles: WGS-84, as the GeoJSON
+        assert settle_on_map(page, len(features)) == len(features)

@@ -163,7 +163,7 @@
             street: doc.streets[c.street[i]] || '', lat: lat[i], lng: lng[i],
             mapLat: mapLat[i], mapLng: mapLng[i], mask: c.amenities[i],
             access: doc.access[c.access[i]] || '', hours: c.hours[i],
-            address: '', phone: '', verified: c.verified ? c.verified[i] : ''
+            address: '', phone: '', verified: ''
           };
         }
         if (i < doc.count) next(slice);
@@ -620,8 +620,8 @@
     return best.length < limit ? best.concat(nearest(rest, limit - best.length)) : best;
   }
 
-  /* ---- addresses and phones: a street's file at a time, for the rows on screen (at 10,000
-     stations they would be a third of the map data) ---- */
+  /* ---- addresses, phones and the dates last verified: a street's file at a time, for the
+     rows on screen (at 10,000 stations they would be a third of the map data) ---- */
   var details = {}; // street key → 'loading' | true
   function needDetails(rows) {
     var ready = true;
@@ -641,6 +641,7 @@
             if (st.street === key && doc[st.slug]) {
               st.address = doc[st.slug][0];
               st.phone = doc[st.slug][1];
+              st.verified = doc[st.slug][2];
             }
           });
           details[key] = true;
