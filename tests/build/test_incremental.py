@@ -198,7 +198,9 @@ def fill_activity(rng: random.Random, root: Path) -> str:
     text = path.read_text(encoding="utf-8")
     if "registration:" not in text:
         return "no registration to change"
-    count = rng.randint(0, 200)
+    capacity = re.search(r"capacity: (\d+)", text)
+    # Never more than the places: that is a content problem, and this edit is a valid one.
+    count = rng.randint(0, int(capacity.group(1)) if capacity else 200)
     path.write_text(re.sub(r"registered: \d+", f"registered: {count}", text), encoding="utf-8")
     return f"registered {count} in {path.name}"
 
