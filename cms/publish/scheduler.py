@@ -5,7 +5,8 @@ Every process (each gunicorn worker, or ``build.py serve`` / ``build.py admin``)
 only the holder goes on. The system drops the lock with its process, so when that worker is
 restarted another one takes over at its next try. The holder publishes at its first tick (what
 fell due while no one held the lock) and then whenever an entry's ``publish_at`` or
-``unpublish_at`` has passed since its last tick. No cron, no button.
+``unpublish_at`` has passed since its last tick, and again after a publish of its own failed
+(a theme being edited, a full disk). No cron, no button.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Scheduler:
         self.interval = interval
         self._held: IO[bytes] | None = None  # the open lock file while this process holds it
         self._since: dt.datetime | None = None  # the clock at the last tick as holder
+        self._job: str = ""  # the last publish this scheduler started
         self._stop = threading.Event()
 
     def holds(self) -> bool:
@@ -80,9 +82,14 @@ class Scheduler:
             return None
         now = self.clock()
         since, self._since = self._since, now
+        last = self.publisher.get(self._job) if self._job else None
+        if last is not None and last.state == "failed":
+            since = None  # what fell due then is still due: try again
         if not self.due(since, now):
             return None
-        return self.publisher.start(WHO)
+        job = self.publisher.start(WHO)
+        self._job = job.id
+        return job
 
     def start(self) -> threading.Thread:
         """Tick in a background thread until ``stop()``."""
