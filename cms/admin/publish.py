@@ -27,6 +27,13 @@ def publisher(app: Flask | None = None) -> Publisher:
     return found
 
 
+def admin_now(tz: dt.tzinfo) -> dt.datetime:
+    """Return the admin's now: a test's running clock or fixed moment, else the time in ``tz``."""
+    config = current_app.config
+    clock = config.get("YIZHAN_CLOCK")
+    return clock() if clock else config.get("YIZHAN_NOW") or dt.datetime.now(tz)
+
+
 def start_scheduler(app: Flask) -> Scheduler:
     """Start this process's scheduler: of all the processes serving the admin, the one holding
     the lock file in the instance folder publishes each scheduled time within a minute."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request
@@ -20,7 +19,7 @@ from .ledger import LedgerView
 from .media import MediaView
 from .preview import SitePreview
 from .problems import told
-from .publish import PublishView
+from .publish import PublishView, admin_now
 from .security import SecureView, current_user
 from .users import UsersView
 
@@ -57,7 +56,7 @@ class HomeView(AdminIndexView):
     def index(self):
         content = self.store.content()
         tz = content.site.timezone
-        now = current_app.config.get("YIZHAN_NOW") or dt.datetime.now(ZoneInfo(tz))
+        now = admin_now(ZoneInfo(tz))
         review, scheduled, drafts = [], [], []
         for entries in content.entries.values():
             for entry in entries.values():

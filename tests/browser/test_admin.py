@@ -204,3 +204,89 @@ def test_a_station_withdrawn_while_referenced_goes_with_its_referrers_past_a_bro
         assert page.request.get(admin_site.url + path).status == 404, path
     assert page.request.get(admin_site.url + "/news/rider-care-2026/").ok
     context.close()
+
+
+@pytest.fixture
+def clocked_site(tmp_path: Path):
+    """The admin and the site on a real server whose clock the test moves, ticking fast."""
+    import datetime as dt
+
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "content", content)
+    site_yml = content / "site.yml"
+    text = site_yml.read_text("utf-8").replace("example.org/union/", "example.org/")
+    site_yml.write_text(text, "utf-8")
+    output = tmp_path / "site"
+    build(content, output, now=NOW)
+    accounts = Accounts(tmp_path / "instance" / "admin.sqlite3", OWASP_MINIMUM)
+    for role in ("writer", "editor"):
+        accounts.add(role, role, PASSWORD)
+    moment = {"now": NOW}
+    config = {
+        "YIZHAN_ARGON2": OWASP_MINIMUM,
+        "YIZHAN_CLOCK": lambda: moment["now"],
+        "YIZHAN_TICK": 0.2,
+    }
+    server = LiveServer(serve_app(content, tmp_path / "instance", output, config))
+    server.content, server.moment, server.timedelta = content, moment, dt.timedelta
+    yield server
+    server.stop()
+
+
+def _login_as(browser, server, name: str):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(server.url + "/admin/")
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/admin/")
+    return context, page
+
+
+def test_a_schedule_fires_by_itself_when_the_clock_passes(browser, clocked_site):
+    context, page = _login_as(browser, clocked_site, "editor")
+    page.goto(clocked_site.url + "/admin/news/edit/?id=secret-review-note")
+    page.locator("#publish_at").fill("2026-11-25T12:05")
+    page.get_by_role("button", name="批准发布").click()
+    expect(page.locator("#entry-live")).to_contain_text("等待上线（定时 2026-11-25 12:05）")
+    page.goto(clocked_site.url + "/admin/")
+    expect(page.locator("#scheduled-next")).to_contain_text("2026-11-25 12:05 上线")
+    address = clocked_site.url + "/news/secret-review-note/"
+    assert page.request.get(address).status == 404
+
+    clocked_site.moment["now"] += clocked_site.timedelta(minutes=6)  # no button, no cron
+    for _ in range(300):
+        if page.request.get(address).ok:
+            break
+        page.wait_for_timeout(200)
+    assert page.request.get(address).ok
+    page.goto(clocked_site.url + "/admin/news/edit/?id=secret-review-note")
+    expect(page.locator("#entry-live")).to_contain_text("已上线")
+    context.close()
+
+
+def test_a_submission_sent_back_is_seen_by_its_writer(browser, clocked_site):
+    writer_context, writer = _login_as(browser, clocked_site, "writer")
+    writer.goto(clocked_site.url + "/admin/news/new/")
+    writer.locator("#title").fill("驿站冬季送温暖")
+    writer.locator("#category").select_option("work")
+    writer.locator("#body").fill("给环卫工人送去热汤。\n")
+    writer.get_by_role("button", name="提交审核").click()
+    writer.wait_for_url("**/admin/news/edit/?id=*")
+    slug_url = writer.url
+
+    editor_context, editor = _login_as(browser, clocked_site, "editor")
+    editor.locator("#awaiting-review").get_by_role("link", name="驿站冬季送温暖").click()
+    editor.locator("#return-box summary").click()
+    editor.locator("#reason").fill("请补上活动地点。")
+    editor.get_by_role("button", name="退回修改").click()
+    expect(editor.locator("#entry-state")).to_contain_text("草稿")
+
+    writer.goto(clocked_site.url + "/admin/")
+    expect(writer.locator("#returned")).to_contain_text("请补上活动地点。")
+    writer.goto(slug_url)
+    expect(writer.locator("#notes-list")).to_contain_text("退回修改")
+    expect(writer.locator("#notes-list")).to_contain_text("请补上活动地点。")
+    editor_context.close()
+    writer_context.close()
