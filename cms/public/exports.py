@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Response, abort, current_app, request, url_for
 
 from ..content import Entry
@@ -86,6 +88,13 @@ def event(slug: str):
     data = _data()
     item = data.live["activities"].get(slug) or abort(404)
     return _send(calendar.event_ics(data.site, item, gettext), "text/calendar")
+
+
+@bp.page("/search/pagefind.js", addresses=one(), shows=Shown.nothing)
+def search_module():
+    """Pagefind's module with exact-phrase results first (see static/js/pagefind-rank.js)."""
+    path = Path(current_app.static_folder) / "js" / "pagefind-rank.js"
+    return _send(path.read_bytes(), "text/javascript")
 
 
 @bp.page("/api/v1/index.json", addresses=one(), shows=Shown.nothing)

@@ -64,7 +64,7 @@ def test_the_search_page_has_no_inline_script_and_finds_the_index(request, fixtu
     assert sources[-2] == f"{root}/pagefind/pagefind-ui.js"
     assert sources[-1].startswith(f"{root}/static/js/search")
     box = tree.get_element_by_id("search")
-    assert box.get("data-bundle") == f"{root}/pagefind/"
+    assert box.get("data-bundle") == f"{root}/search/"  # pagefind.js there wraps the index's
     assert box.get("data-base") == f"{root}/"
     assert "搜索" in json.loads(box.get("data-strings"))["placeholder"]
     # One box on the search page: the header's form is on every other page.
