@@ -17,7 +17,8 @@
   'use strict';
   var root = document.getElementById('finder');
   var configEl = document.getElementById('finder-config');
-  if (!root || !configEl || !window.YizhanHours || !window.YizhanGeo || !window.YizhanClusters) {
+  // clusters.js only comes with a Leaflet map (not the home page's teaser), which uses it.
+  if (!root || !configEl || !window.YizhanHours || !window.YizhanGeo) {
     return;
   }
   var H = window.YizhanHours;
