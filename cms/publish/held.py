@@ -106,7 +106,8 @@ class SetAside:
         for message in messages:
             found = _PAGE.match(message)
             entry = pages.get(found.group("page")) if found else None
-            if entry is None:
+            # Only a link written in the body is the entry's doing (not the theme's stylesheet).
+            if entry is None or message[found.end() :] not in entry.body:  # type: ignore[union-attr]
                 return False
             culprits.append((entry, message))
         progress = False

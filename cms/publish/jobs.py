@@ -180,6 +180,8 @@ class Publisher:
                 job.pages, job.seconds = result.pages, round(result.seconds, 2)
                 job.release, job.warnings = result.release.name, list(result.warnings)
                 job.done = job.total = max(job.total, result.pages)
+                for warning in job.warnings:  # entries set aside among them, by title and line
+                    self._log(job, f"警告：{warning}")
             self._finish(job, "succeeded", "", [])
 
     def publications(self) -> list[dict]:

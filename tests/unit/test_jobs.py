@@ -80,6 +80,7 @@ def test_a_broken_file_is_named_and_does_not_stop_the_publish(content_copy, tmp_
     [warning] = [w for w in job.warnings if "有误" in w]
     assert "《坂田" in warning and "网站上保留它上一版" in warning
     assert "content/stations/bantian-care-01.md:6: location.lat 222.1 is not a latitude" in warning
+    assert any(line.endswith(f"警告：{warning}") for line in job.log)  # the log says it too
 
 
 def test_rollback_switches_back_to_the_previous_release(content_copy, tmp_path):

@@ -341,6 +341,7 @@
         var a = document.createElement("a"); a.href = pub.dataset.entryUrl || pub.dataset.siteUrl; a.target = "_blank";
         a.className = "btn btn-outline-success"; a.textContent = pub.dataset.entryUrl ? "查看刚发布的页面" : "查看网站"; a.id = "publish-link";
         res.appendChild(a);
+        job.warnings.forEach(function (w) { var li = document.createElement("li"); li.textContent = w; probs.appendChild(li); });
       } else {
         state.textContent = "发布失败，线上网站保持不变：" + job.error;
         job.problems.forEach(function (p) { var li = document.createElement("li"); li.textContent = p; probs.appendChild(li); });
