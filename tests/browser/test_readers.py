@@ -267,3 +267,22 @@ def test_axe_finds_no_violations_in_large_text(browser, demo_server, kind, viewp
         for v in violations
     )
     assert not violations, f"{path} at {viewport['width']} px in large text:\n{report}"
+
+
+ONE_LINE = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((e) => e.offsetParent !== null)
+  .filter((e) => e.getBoundingClientRect().height
+                 > 1.5 * parseFloat(getComputedStyle(e).lineHeight))
+  .map((e) => e.textContent.trim())"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 320, "height": 700}, PHONE, DESKTOP])
+@pytest.mark.parametrize("size", SIZES)
+def test_dates_and_column_headings_never_break(browser, demo_server, viewport, size):
+    context, page = open_page(browser, demo_server, "/news/", viewport, size)
+    try:
+        for path in ("/news/", "/news/care-stations-network-2023/", "/numbers/", "/api/v1/"):
+            page.goto(demo_server.url + path)
+            assert page.evaluate(ONE_LINE, "time:not(.range), thead th, .numbers td") == [], path
+    finally:
+        context.close()
