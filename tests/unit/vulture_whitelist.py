@@ -28,6 +28,12 @@ _.update_model
 _.delete_model
 _.get_filters
 _.operation
+# Flask-Admin's list actions (cms/admin/bulk.py): @action methods found by name, and the check.
+_.is_action_allowed
+_.action_submit
+_.action_publish
+_.action_unpublish
+_.action_delete
 _.is_visible
 _.inaccessible_callback
 validators  # scaffold_list_form's signature is Flask-Admin's
