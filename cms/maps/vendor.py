@@ -4,17 +4,16 @@ The versions are pinned in themes/<theme>/package.json and package-lock.json; ``
 installs them and ``python -m cms.maps.vendor`` (run by scripts/setup.sh) copies the files the
 site serves. folium asks for its libraries by name; ``ASSETS`` maps each name to the vendored
 file, and ``NOT_LOADED`` lists folium's defaults that public pages never load. The map pages'
-stylesheets are also joined into one file, ``BUNDLE``.
+stylesheets are also joined into one file, ``BUNDLE``, which each build makes in memory from the
+theme's files as they are (``bundle_css``), never writing it into the theme.
 """
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 THEMES = Path(__file__).resolve().parents[2] / "themes"
@@ -97,21 +96,6 @@ def bundle_css(static: Path) -> bytes:
     return "".join(out).encode()
 
 
-def write_bundle(static: Path) -> bool:
-    """Write BUNDLE when its parts changed (atomically: builds may run side by side)."""
-    target = static / BUNDLE
-    data = bundle_css(static)
-    if target.is_file() and target.read_bytes() == data:
-        return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".maps-", suffix=".css")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.chmod(temp, 0o644)  # as the copied files: a web server reads what the build links
-    os.replace(temp, target)
-    return True
-
-
 def vendor_path(name: str) -> str | None:
     """Return the static path serving folium's resource ``name``, or None when it is skipped."""
     if name in ASSETS:
@@ -141,8 +125,9 @@ def sync(theme: str = "default") -> list[str]:
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dst)
         changed.append(target)
-    if write_bundle(folder / "static"):
-        changed.append(BUNDLE)
+    # The bundle is made in memory by each build (cms/public/app.py); a copy written here by an
+    # older version would only be stale.
+    (folder / "static" / BUNDLE).unlink(missing_ok=True)
     return changed
 
 
