@@ -290,3 +290,25 @@ def test_a_submission_sent_back_is_seen_by_its_writer(browser, clocked_site):
     expect(writer.locator("#notes-list")).to_contain_text("请补上活动地点。")
     editor_context.close()
     writer_context.close()
+
+
+def test_the_list_menu_runs_a_bulk_action_under_the_admins_policy(browser, admin_site):
+    """选中的 → 提交审核 on a ticked draft, with no inline handler the policy refuses."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None
+    )
+    _login(page, admin_site)
+    page.goto(admin_site.url + "/admin/news/?page_size=100")
+    assert page.locator("[onclick*='modelActions']").count() == 0
+    page.locator("input.action-checkbox[value='secret-draft-plan']").check()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="选中的", exact=True).click()
+    page.get_by_role("button", name="提交审核").click()
+    page.wait_for_load_state("networkidle")
+    text = (admin_site.content / "news" / "secret-draft-plan.md").read_text("utf-8")
+    assert "status: review" in text
+    assert refused == []
+    context.close()
