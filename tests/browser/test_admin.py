@@ -248,7 +248,10 @@ def test_a_schedule_fires_by_itself_when_the_clock_passes(browser, clocked_site)
     context, page = _login_as(browser, clocked_site, "editor")
     page.goto(clocked_site.url + "/admin/news/edit/?id=secret-review-note")
     page.locator("#publish_at").fill("2026-11-25T12:05")
-    page.get_by_role("button", name="批准发布").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="批准发布").click()
+    # The form follows the publish that approving starts, then loads itself again when done.
+    page.wait_for_url(lambda url: "/edit/" in url and "publishing=" not in url, timeout=60_000)
     expect(page.locator("#entry-live")).to_contain_text("等待上线（定时 2026-11-25 12:05）")
     page.goto(clocked_site.url + "/admin/")
     expect(page.locator("#scheduled-next")).to_contain_text("2026-11-25 12:05 上线")

@@ -96,7 +96,12 @@ def test_station_page_hours_and_directions_are_english(en_site, en_content):
     hours = tree.xpath("string(//ul[@class='hours'])")
     assert re.search(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun)", hours), hours
     links = [a.text_content() for a in tree.xpath("//ul[@class='nav-links']//a")]
-    assert links == ["Directions in AMap", "Directions in Baidu Maps", "Directions in Tencent Maps"]
+    assert links == [
+        "Directions in AMap",
+        "Directions in Baidu Maps",
+        "Directions in Tencent Maps",
+        "Phone",
+    ]
 
 
 def test_finder_scripts_get_their_words_from_the_catalogue(en_site):

@@ -298,6 +298,7 @@ def validator(name: str) -> jsonschema.Draft202012Validator:
 
 def api_outputs(site, news, activities, stations) -> dict[str, bytes]:
     return {
+        "index": api.index_json(site),
         "site": api.site_json(site),
         "news-index": api.news_index_json(site, news),
         "news-item": api.news_json(site, news[0], body_html),
@@ -325,7 +326,7 @@ def test_api_content(site, news, activities, stations):
     acts = json.loads(api.activities_json(site, activities, NOW))["items"]
     assert [(a["slug"], a["state"]) for a in acts] == [
         ("summer-cool-2021-bantian", "closed"),
-        ("skills-contest-2021", "open"),
+        ("skills-contest-2021", "none"),  # no registration block: nothing to register for
     ]
     assert acts[0]["registration"]["deadline"] == "2021-07-12"
     assert acts[1]["station"] is None and acts[1]["registration"] is None
