@@ -89,3 +89,5 @@ haversine_m
 walking_minutes
 _.plan_reused
 _.running
+# Frozen-Flask calls it at the end of each freeze (cms/publish/freeze.py overrides it).
+_._check_endpoints
