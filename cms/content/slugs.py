@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from pypinyin import Style, lazy_pinyin
-
 MAX_LENGTH = 80
 SLUG_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_LENGTH - 1}}}\Z")
 # Suggestions stay shorter than the limit, leaving room for a "-2" when the name is taken.
@@ -61,6 +59,9 @@ def suggest(title: str, taken: Container[str] = (), kind: str = "") -> str:
     ``！！`` → ``entry``), since an all-digit name is refused for news. A name in ``taken``
     gets the first free ``-2``, ``-3`` … suffix, as does one ``kind`` may not take.
     """
+    # pypinyin's dictionaries are tens of MB: only a slug suggestion loads them, never a build.
+    from pypinyin import Style, lazy_pinyin
+
     words = lazy_pinyin(title, style=Style.NORMAL, errors=lambda chars: chars.split())
     text = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
     if len(text) > SUGGESTED_LENGTH:
