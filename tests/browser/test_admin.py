@@ -21,17 +21,23 @@ from .conftest import LiveServer
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def admin_site(tmp_path: Path):
-    """The admin and the built site on one real server, as ``build.py serve`` runs them."""
+def _built_at_root(tmp_path: Path) -> tuple[Path, Path]:
+    """Copy the test content, served at the root as ``build.py serve`` serves the demo site,
+    and build it; return the content folder and the output link."""
     content = tmp_path / "content"
     shutil.copytree(DATA / "content", content)
-    # Served at the root here, as ``build.py serve`` serves the demo site.
     site_yml = content / "site.yml"
     text = site_yml.read_text("utf-8").replace("example.org/union/", "example.org/")
     site_yml.write_text(text, "utf-8")
     output = tmp_path / "site"
     build(content, output, now=NOW)
+    return content, output
+
+
+@pytest.fixture
+def admin_site(tmp_path: Path):
+    """The admin and the built site on one real server, as ``build.py serve`` runs them."""
+    content, output = _built_at_root(tmp_path)
     accounts = Accounts(tmp_path / "instance" / "admin.sqlite3", OWASP_MINIMUM)
     accounts.add("editor", "editor", PASSWORD)
     app = serve_app(
@@ -211,13 +217,7 @@ def clocked_site(tmp_path: Path):
     """The admin and the site on a real server whose clock the test moves, ticking fast."""
     import datetime as dt
 
-    content = tmp_path / "content"
-    shutil.copytree(DATA / "content", content)
-    site_yml = content / "site.yml"
-    text = site_yml.read_text("utf-8").replace("example.org/union/", "example.org/")
-    site_yml.write_text(text, "utf-8")
-    output = tmp_path / "site"
-    build(content, output, now=NOW)
+    content, output = _built_at_root(tmp_path)
     accounts = Accounts(tmp_path / "instance" / "admin.sqlite3", OWASP_MINIMUM)
     for role in ("writer", "editor"):
         accounts.add(role, role, PASSWORD)
