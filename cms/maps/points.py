@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable
-
-from pypinyin import Style, lazy_pinyin
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from multiprocessing import get_context
 
 from ..content.model import Site, Station
 from ..geo.coords import convert
@@ -39,10 +41,29 @@ def _deltas(values: list[float]) -> list[int]:
 _COMMUNITY = re.compile(r"街道([\u4e00-\u9fff]{1,4}?社区)")
 
 
-def _spelling(label: str) -> str:
-    """Return how a reader may type a place: its pinyin, then its initials ("bantian bt")."""
-    core = re.sub(r"(街道|社区)$", "", label)
-    return " ".join(("".join(lazy_pinyin(core)), "".join(lazy_pinyin(core, Style.FIRST_LETTER))))
+def _spell(labels: tuple[str, ...]) -> list[str]:
+    """Return how a reader may type each place: its pinyin, then its initials ("bantian bt")."""
+    from pypinyin import Style, lazy_pinyin
+
+    out = []
+    for label in labels:
+        core = re.sub(r"(街道|社区)$", "", label)
+        full, initials = lazy_pinyin(core), lazy_pinyin(core, Style.FIRST_LETTER)
+        out.append(" ".join(("".join(full), "".join(initials))))
+    return out
+
+
+@lru_cache(maxsize=8)
+def _spellings(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """Spell the places, in a short-lived child unless pypinyin is already loaded here.
+
+    pypinyin's dictionaries take ~57 MB that a build would otherwise keep to its end for a few
+    dozen street names; the admin, which loads them for slug suggestions, spells in-process.
+    """
+    if "pypinyin" in sys.modules or not labels:
+        return tuple(_spell(labels))
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
+        return tuple(pool.submit(_spell, labels).result())
 
 
 def places(site: Site, stations: list[Station]) -> dict[str, list]:
@@ -60,9 +81,10 @@ def places(site: Site, stations: list[Station]) -> dict[str, list]:
         for community in sorted(seen):
             groups.setdefault(community, []).append(st)
     out: dict[str, list] = {"name": [], "spelling": [], "lat": [], "lng": []}
-    for label, members in groups.items():
+    spellings = _spellings(tuple(groups))
+    for (label, members), spelling in zip(groups.items(), spellings, strict=True):
         out["name"].append(label)
-        out["spelling"].append(_spelling(label))
+        out["spelling"].append(spelling)
         out["lat"].append(round(sum(s.location.lat for s in members) / len(members) * 1e6))
         out["lng"].append(round(sum(s.location.lng for s in members) / len(members) * 1e6))
     return out
