@@ -40,17 +40,7 @@ class LedgerRow:
 
 def read_ledger(data: bytes, filename: str) -> list[LedgerRow]:
     """Read the rows of a ledger file (.xlsx or .csv); raise LedgerError if it is unusable."""
-    suffix = Path(filename).suffix.lower()
-    if len(data) > MAX_BYTES:
-        raise LedgerError(f"文件超过 {MAX_BYTES // (1024 * 1024)} MB")
-    if suffix == ".xlsx":
-        table = _xlsx_rows(data)
-    elif suffix == ".csv":
-        table = _limited(csv.reader(io.StringIO(_decode(data), newline="")))
-    elif suffix == ".xls":
-        raise LedgerError("不支持旧的 .xls 格式：请在 Excel 中另存为 .xlsx 或 .csv 后再导入")
-    else:
-        raise LedgerError(f"{filename}：只能导入 .xlsx 或 .csv 文件")
+    table = read_table(data, filename)
     if not table:
         raise LedgerError("文件是空的：第 1 行应是表头 " + "、".join(COLUMNS))
     header = [_header(cell) for cell in table[0]]
@@ -66,6 +56,22 @@ def read_ledger(data: bytes, filename: str) -> list[LedgerRow]:
         if any(values.values()):
             rows.append(LedgerRow(number, values))
     return rows
+
+
+def read_table(data: bytes, filename: str) -> list[list[object]]:
+    """Read the cells of a spreadsheet (.xlsx or .csv), row by row, within the size limits."""
+    suffix = Path(filename).suffix.lower()
+    if len(data) > MAX_BYTES:
+        raise LedgerError(f"文件超过 {MAX_BYTES // (1024 * 1024)} MB")
+    if suffix == ".xlsx":
+        table = _xlsx_rows(data)
+    elif suffix == ".csv":
+        table = _limited(csv.reader(io.StringIO(_decode(data), newline="")))
+    elif suffix == ".xls":
+        raise LedgerError("不支持旧的 .xls 格式：请在 Excel 中另存为 .xlsx 或 .csv 后再导入")
+    else:
+        raise LedgerError(f"{filename}：只能导入 .xlsx 或 .csv 文件")
+    return table
 
 
 def _xlsx_rows(data: bytes) -> list[list[object]]:
