@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS users (
     active INTEGER NOT NULL DEFAULT 1, created TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sessions (
-    sid TEXT PRIMARY KEY, name TEXT NOT NULL, created REAL NOT NULL
+    sid TEXT PRIMARY KEY, name TEXT NOT NULL, created REAL NOT NULL, seen REAL
 );
 CREATE TABLE IF NOT EXISTS failures (key TEXT NOT NULL, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS failures_key ON failures (key, at);
@@ -93,6 +93,9 @@ class Accounts:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
             db.executescript(SCHEMA)
+            columns = [row[1] for row in db.execute("PRAGMA table_info(sessions)")]
+            if "seen" not in columns:  # a database made before sessions slid with activity
+                db.execute("ALTER TABLE sessions ADD COLUMN seen REAL")
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -197,23 +200,39 @@ class Accounts:
     # sessions: the cookie only carries a random id, so logout and user changes end it here
     def open_session(self, name: str) -> str:
         sid = secrets.token_urlsafe(32)
+        now = time.time()
         with self._db() as db:
             db.execute(
-                "INSERT INTO sessions (sid, name, created) VALUES (?, ?, ?)",
-                (sid, name, time.time()),
+                "INSERT INTO sessions (sid, name, created, seen) VALUES (?, ?, ?, ?)",
+                (sid, name, now, now),
             )
         return sid
 
-    def session_user(self, sid: str, max_age: float) -> User | None:
+    def session_user(self, sid: str, idle: float, longest: float) -> User | None:
+        """Return the session's user and note the activity, or None when the session is over:
+        unknown, its user disabled, idle for more than ``idle`` seconds, or older than
+        ``longest`` (an active editor is never logged out mid-sentence before that)."""
+        now = time.time()
         with self._db() as db:
             row = db.execute(
-                "SELECT u.name, u.role, u.active, u.created, s.created FROM sessions s "
+                "SELECT u.name, u.role, u.active, u.created, s.created, s.seen FROM sessions s "
                 "JOIN users u ON u.name = s.name WHERE s.sid = ?",
                 (sid,),
             ).fetchone()
-        if row is None or not row[2] or time.time() - row[4] > max_age:
-            return None
+            if row is None or not row[2]:
+                return None
+            seen = row[5] or row[4]
+            if now - seen > idle or now - row[4] > longest:
+                return None
+            if now - seen > 30:  # a write every half minute at most: enough to slide
+                db.execute("UPDATE sessions SET seen = ? WHERE sid = ?", (now, sid))
         return User(row[0], row[1], True, row[3])
+
+    def session_owner(self, sid: str) -> str | None:
+        """Return the user name of a session, ended or not (to keep an expired form for them)."""
+        with self._db() as db:
+            row = db.execute("SELECT name FROM sessions WHERE sid = ?", (sid,)).fetchone()
+        return row[0] if row else None
 
     def close_session(self, sid: str) -> None:
         with self._db() as db:

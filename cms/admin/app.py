@@ -18,8 +18,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..content.folder import ContentFolder
 from . import auth, security, views
 from .accounts import Accounts
+from .drafts import Drafts
 from .publish import start_scheduler
-from .security import SESSION_HOURS
+from .security import IDLE, LONGEST
 from .translations import compile_catalogues
 
 
@@ -52,6 +53,11 @@ def _clock_from(text: str):  # -> Callable[[], dt.datetime] | None
     return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
 
 
+def _minutes(text: str | None, default: dt.timedelta, unit: int = 1) -> dt.timedelta:
+    """Read a session limit from the environment: a number of minutes (or ``unit`` minutes)."""
+    return dt.timedelta(minutes=float(text) * unit) if text else default
+
+
 def create_app(
     content_root: Path | str, instance_path: Path | str, config: dict | None = None
 ) -> Flask:
@@ -73,7 +79,8 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("YIZHAN_SECURE_COOKIE", "") == "1",
         SESSION_COOKIE_PATH="/admin",
-        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=SESSION_HOURS),
+        YIZHAN_SESSION_IDLE=_minutes(os.environ.get("YIZHAN_SESSION_IDLE_MINUTES"), IDLE),
+        YIZHAN_SESSION_MAX=_minutes(os.environ.get("YIZHAN_SESSION_MAX_HOURS"), LONGEST, 60),
         MAX_CONTENT_LENGTH=200 * 1024 * 1024,  # a batch of uploads; each file is capped again
         BABEL_DEFAULT_LOCALE="zh_Hans_CN",
         BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
@@ -85,6 +92,8 @@ def create_app(
     )
     if config:
         app.config.update(config)
+    # The cookie lives as long as a login may; the server ends the login before (security.py).
+    app.config["PERMANENT_SESSION_LIFETIME"] = app.config["YIZHAN_SESSION_MAX"]
     clock = _clock_from(os.environ.get("YIZHAN_NOW", ""))
     if clock is not None and app.config["YIZHAN_NOW"] is None and "YIZHAN_CLOCK" not in app.config:
         app.config["YIZHAN_CLOCK"] = clock
@@ -98,6 +107,7 @@ def create_app(
     Babel(app, locale_selector=lambda: "zh_Hans_CN", timezone_selector=lambda: "Asia/Shanghai")
     accounts = Accounts(instance / "admin.sqlite3", app.config.get("YIZHAN_ARGON2"))
     app.extensions["yizhan_accounts"] = accounts
+    app.extensions["yizhan_drafts"] = Drafts(instance / "drafts.sqlite3")
     folder = ContentFolder(content_root)
     app.extensions["yizhan_content"] = folder
 

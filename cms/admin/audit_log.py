@@ -32,6 +32,8 @@ ACTION_LABELS = {
     "user-add": "添加用户",
     "user-change": "修改用户",
     "user-delete": "删除用户",
+    "report": "读者纠错",
+    "report-resolve": "处理纠错",
 }
 PER_PAGE = 50
 

@@ -7,13 +7,12 @@ beside the users (one SQLite file that every server process shares), never in ``
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+
+from .sqlitefile import SQLiteFile
 
 EVENTS = {
     "comment": "评论",
@@ -49,22 +48,10 @@ class Note:
         return EVENTS.get(self.event, self.event)
 
 
-class Notes:
+class Notes(SQLiteFile):
     """The comments and review events of every entry, in one SQLite file."""
 
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
-        with self._db() as db:
-            db.executescript(SCHEMA)
-
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10)
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    schema = SCHEMA
 
     def add(self, kind: str, slug: str, author: str, event: str, text: str = "") -> None:
         """Record an event (or a comment) on an entry, now."""

@@ -26,6 +26,7 @@ from . import listing, references
 from .bulk import BulkActions
 from .comments import EVENTS, notes
 from .diffs import diff
+from .drafts import drafts
 from .forms import FORMS, STATUS_LABELS, fields_from, fill, set_choices
 from .live import live_state
 from .preview import render_draft
@@ -206,8 +207,8 @@ class EntryView(BulkActions, BaseModelView):
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):
         content = self.content()
-        form = self._form(content)
-        if request.method == "GET":
+        form = self._restored(content, "") or self._form(content)
+        if request.method == "GET" and not g.get("draft_restored"):
             form.body.data = ""
             if self.kind == "news":
                 form.date.data = self.now().replace(tzinfo=None, second=0, microsecond=0)
@@ -234,8 +235,8 @@ class EntryView(BulkActions, BaseModelView):
         entry = content.get(self.kind, slug)
         if entry is None:
             return self._missing(slug, content)
-        form = self._form(content)
-        if request.method == "GET":
+        form = self._restored(content, slug) or self._form(content)
+        if request.method == "GET" and not g.get("draft_restored"):
             fill(form, entry, self.tz)
         else:
             wanted = (form.slug.data or "").strip()
@@ -253,8 +254,35 @@ class EntryView(BulkActions, BaseModelView):
                 self._check_the_rest(form, entry, content)
         return self._render_form(form, entry)
 
-    def _form(self, content: Content):
-        form = FORMS[self.kind](request.form if request.method == "POST" else None)
+    def _restored(self, content: Content, slug: str):  # an EntryForm or None
+        """Return the form filled from the editor's autosaved draft when they asked for it."""
+        if request.method != "GET" or not request.args.get("draft"):
+            return None
+        draft = drafts().get(current_user().name, self.kind, slug)
+        if draft is None:
+            return None
+        g.draft_restored = draft
+        return self._form(content, draft.form())
+
+    def _draft_offer(self, entry: Entry | None) -> dict | None:
+        """Say what the banner offers: the draft's time, whether it was restored, and whether
+        the entry was saved since (then a save shows both versions to compare)."""
+        draft = g.get("draft_restored") or drafts().get(
+            current_user().name, self.kind, entry.slug if entry else ""
+        )
+        if draft is None:
+            return None
+        saved, today = draft.saved_at(self.tz), self.now().astimezone(self.tz).date()
+        return {
+            "time": saved.strftime("%H:%M" if saved.date() == today else "%-m月%-d日 %H:%M"),
+            "restored": bool(g.get("draft_restored")),
+            "stale": entry is not None and draft.version != entry.version,
+        }
+
+    def _form(self, content: Content, data=None):  # data: form data, a MultiDict
+        if data is None and request.method == "POST":
+            data = request.form
+        form = FORMS[self.kind](data)
         stations = [
             (s.slug, s.title_text)
             for s in sorted(content.entries.get("stations", {}).values(), key=lambda s: s.slug)
@@ -276,6 +304,7 @@ class EntryView(BulkActions, BaseModelView):
             may_delete=entry is not None and self._may_delete(entry),
             live=self._live(entry) if entry else None,
             publishing=request.args.get("publishing", ""),
+            draft=None if locked else self._draft_offer(entry),
             form=form,
             entry=entry,
             kind=self.kind,
@@ -376,6 +405,7 @@ class EntryView(BulkActions, BaseModelView):
                 target = self._field_of(form, problem) or form.body
                 target.errors = [*target.errors, in_chinese(problem)]
             return None
+        drafts().drop(user.name, self.kind, slug, entry.slug if entry else "")
         if renamed:  # the draft moves to its new name: the old file goes (kept in history)
             try:
                 writer.delete(content.root, self.kind, entry.slug, entry.version, user.name)
@@ -673,6 +703,23 @@ class EntryView(BulkActions, BaseModelView):
                 ), 200
         status, html = render_draft(content, entry, self.now(), request.script_root)
         return html, 200 if status == 200 else status
+
+    @expose("/autosave/", methods=("POST",))
+    def autosave_view(self):
+        """Keep the form as the editor's draft (never the entry's file); answer its time."""
+        slug = request.args.get("id", "")
+        if slug and self.content().get(self.kind, slug) is None:
+            abort(404)
+        saved = drafts().keep(current_user().name, self.kind, slug, request.form.items(multi=True))
+        return jsonify(saved=dt.datetime.fromtimestamp(saved, self.tz).strftime("%H:%M"))
+
+    @expose("/draft/discard/", methods=("POST",))
+    def discard_draft_view(self):
+        slug = request.args.get("id", "")
+        drafts().drop(current_user().name, self.kind, slug)
+        flash("已丢弃自动保存的草稿。", "info")
+        back = self.get_url(".edit_view", id=slug) if slug else self.get_url(".create_view")
+        return redirect(back)
 
     @expose("/slug/")
     def slug_view(self):

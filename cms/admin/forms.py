@@ -18,6 +18,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.core import UnboundField
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..content import Entry, Site, slugs
@@ -195,6 +196,16 @@ class PageForm(EntryForm):
 
 
 FORMS = {"news": NewsForm, "activities": ActivityForm, "stations": StationForm, "pages": PageForm}
+
+
+def labels_of(kind: str) -> dict[str, str]:
+    """Return each form field's Chinese label by its name (``reg_capacity`` → 名额)."""
+    form = FORMS[kind]
+    return {
+        name: unbound.args[0]
+        for name in dir(form)
+        if isinstance(unbound := getattr(form, name), UnboundField) and unbound.args
+    }
 
 
 def set_choices(

@@ -10,23 +10,44 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
 from flask_admin import BaseView
 from flask_admin.form import SecureForm
 from werkzeug.datastructures import MultiDict
 
 from .accounts import Accounts, User
+from .drafts import drafts
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-SESSION_HOURS = 12
+# A login lasts while the editor works: it ends after IDLE without a request, and at the latest
+# LONGEST after it began (YIZHAN_SESSION_IDLE_MINUTES / YIZHAN_SESSION_MAX_HOURS change them).
+IDLE = dt.timedelta(hours=2)
+LONGEST = dt.timedelta(days=7)
+FORM_VIEWS = ("edit_view", "create_view", "autosave_view")  # posts that carry an entry's form
 
 
 class AdminForm(SecureForm):
-    """Base of every admin form: CSRF token valid for a whole working day, not 30 minutes."""
+    """Base of every admin form.
+
+    The token has no clock of its own: its secret lives in the session, which is checked on the
+    server at every request and renewed at every login, so the session's limits bound it (a
+    30-minute token would refuse a long article typed in one go).
+    """
 
     class Meta:
-        csrf_time_limit = dt.timedelta(hours=SESSION_HOURS)
+        csrf_time_limit = None
 
 
 class _TokenOnly(AdminForm):
@@ -101,7 +122,11 @@ def safe_next(target: str | None) -> str:
 
 
 def _exempt(endpoint: str | None) -> bool:
-    return endpoint is None or endpoint in ("auth.login", "static") or endpoint.endswith(".static")
+    return (
+        endpoint is None
+        or endpoint in ("auth.login", "auth.logout", "static")
+        or endpoint.endswith(".static")
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -113,18 +138,26 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def guard():
         g.user = None
+        token_ok = True
+        if request.method not in SAFE_METHODS:  # before the session goes: its secret is in it
+            token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
+            token_ok = csrf_valid(token)
         sid = session.get("sid")
+        owner = None
         if sid:
-            g.user = accounts().session_user(sid, SESSION_HOURS * 3600)
+            idle, longest = app.config["YIZHAN_SESSION_IDLE"], app.config["YIZHAN_SESSION_MAX"]
+            g.user = accounts().session_user(sid, idle.total_seconds(), longest.total_seconds())
             if g.user is None:
+                owner = accounts().session_owner(sid)
+                accounts().close_session(sid)
                 session.clear()
         if request.method not in SAFE_METHODS:
-            token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
-            if not csrf_valid(token):
-                return _kept_text("缺少安全令牌或已过期（CSRF），这次提交没有生效。", 400)
+            if request.endpoint == "auth.login" and not token_ok:
+                flash("登录页打开太久了，请再输入一次用户名和密码。", "warning")
+                return redirect(request.full_path.rstrip("?"))
+            if not token_ok or (g.user is None and not _exempt(request.endpoint)):
+                return _refused(owner, token_ok)
         if g.user is None and not _exempt(request.endpoint):
-            if request.method not in SAFE_METHODS:
-                return _kept_text("登录已过期，这次提交没有生效。请重新登录。", 401)
             if request.accept_mimetypes.best == "application/json":
                 return {"error": "请先登录"}, 401
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -140,11 +173,68 @@ def init_app(app: Flask) -> None:
         return response
 
 
-def _kept_text(message: str, status: int):
-    """Refuse a submission but hand the editor's text back, so nothing typed is lost."""
-    body = (
-        request.form.get("body", "")
-        if request.mimetype.startswith(("multipart/", "application/x-www"))
-        else ""
-    )
-    return render_template("admin/refused.html", message=message, body=body), status
+def _refused(owner: str | None, token_ok: bool):
+    """Refuse a submission without losing it: an entry's form is kept as the editor's draft
+    (offered back when they open the entry again) and shown on the page, field by field."""
+    user = current_user()
+    if user is not None:
+        message = (
+            "这个页面是在你上次登录时打开的（之后重新登录过，或页面开得太久），"
+            "为了安全，这次提交没有保存到网站。"
+        )
+    elif owner is not None:
+        idle = current_app.config["YIZHAN_SESSION_IDLE"]
+        longest = current_app.config["YIZHAN_SESSION_MAX"]
+        message = (
+            f"登录已过期（超过 {_span(idle)}没有操作，或登录已满 {_span(longest)}），"
+            "这次提交没有保存到网站。"
+        )
+    else:
+        message = "你还没有登录（或已经退出），这次提交没有保存到网站。"
+    name = user.name if user is not None else owner
+    kind, _, view = (request.endpoint or "").partition(".")
+    kept_url = ""
+    if name and view in FORM_VIEWS:
+        slug = request.args.get("id", "")
+        drafts().keep(name, kind, slug, request.form.items(multi=True))
+        kept_url = url_for(f"{kind}.edit_view", id=slug) if slug else url_for(f"{kind}.create_view")
+    status = 400 if user is not None or (owner is None and not token_ok) else 401
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": message, "kept": bool(kept_url)}, status
+    continue_url = kept_url or request.referrer or url_for("admin.index")
+    if user is None:
+        continue_url = url_for("auth.login", next=urlsplit(continue_url)._replace(
+            scheme="", netloc="").geturl())  # fmt: skip
+    return render_template(
+        "admin/refused.html",
+        message=message,
+        kept=bool(kept_url),
+        logged_in=user is not None,
+        continue_url=continue_url,
+        fields=_posted_fields(kind),
+    ), status
+
+
+def _span(delta: dt.timedelta) -> str:
+    """Say a session limit in Chinese: 2 小时, 7 天, 30 分钟."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes % (24 * 60) == 0:
+        return f"{minutes // (24 * 60)} 天"
+    if minutes % 60 == 0:
+        return f"{minutes // 60} 小时"
+    return f"{minutes} 分钟"
+
+
+def _posted_fields(kind: str) -> list[tuple[str, str]]:
+    """Return (label, text) of every filled field of the refused form, to copy from."""
+    from .forms import FORMS, labels_of  # the forms are built on this module's AdminForm
+
+    labels = labels_of(kind) if kind in FORMS else {}
+    out = []
+    for name in dict.fromkeys(request.form.keys()):
+        if name in ("csrf_token", "version", "action"):
+            continue
+        value = "、".join(v for v in request.form.getlist(name) if v.strip())
+        if value.strip():
+            out.append((labels.get(name, name), value))
+    return out

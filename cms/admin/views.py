@@ -14,6 +14,7 @@ from ..content.folder import ContentFolder
 from ..content.workflow import publish_state, schedule_times
 from .audit_log import AuditView
 from .comments import notes
+from .corrections import ReportsView
 from .entries import ActivityView, NewsView, PageView, StationView
 from .ledger import LedgerView
 from .media import MediaView
@@ -130,6 +131,7 @@ def add_views(admin: Admin, folder: ContentFolder) -> None:
     admin.add_view(ActivityView(folder, _("Activities"), "fa-calendar"))
     admin.add_view(StationView(folder, _("Stations"), "fa-map-marker"))
     admin.add_view(PageView(folder, _("Pages"), "fa-file-o"))
+    admin.add_view(ReportsView("读者纠错"))
     admin.add_view(SiteView(folder))
     admin.add_view(MediaView(folder, _("Media library")))
     admin.add_view(LedgerView(folder, _("Station ledger")))

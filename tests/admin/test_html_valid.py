@@ -95,6 +95,10 @@ def _pages(content: Path, anonymous, as_role) -> dict[str, tuple[int, str]]:
         assert time.monotonic() < deadline, "the publish did not finish in 120 s"
         time.sleep(0.2)
     keep("publish-done", editor.get("/admin/publish/"))
+    report = {"station": "bantian-care-01", "problem": "other", "text": "门口在修路"}
+    keep("report-received", anonymous.client.post("/admin/report/", data=report))
+    keep("reports", editor.get("/admin/reports/"))
+    keep("stations-edit-reported", editor.get("/admin/stations/edit/?id=bantian-care-01"))
     keep("users", admin.get("/admin/users/"))
     keep("audit", admin.get("/admin/audit/"))
     keep("refused", writer.get("/admin/users/"))

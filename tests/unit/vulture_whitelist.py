@@ -91,3 +91,5 @@ _.plan_reused
 _.running
 # Frozen-Flask calls it at the end of each freeze (cms/publish/freeze.py overrides it).
 _._check_endpoints
+# Werkzeug reads it when the form is parsed (cms/admin/corrections.py caps one endpoint).
+_.max_content_length

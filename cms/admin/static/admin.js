@@ -142,6 +142,47 @@
 
     setupHours($("#hours", form));
     setupMap(form);
+    setupAutosave(form);
+  }
+
+  /* ---- nothing typed is lost: the form is kept on the server as the editor's draft a few
+     seconds after each change (never the entry's file), and leaving a changed form asks ---- */
+  function setupAutosave(form) {
+    var url = form.dataset.autosaveUrl;
+    var changed = false, submitting = false, timer = null;
+    var status = document.createElement("span");
+    status.id = "autosave-status"; status.className = "small text-muted ml-2"; status.setAttribute("role", "status");
+    var actions = $(".form-actions", form);
+    if (actions) actions.appendChild(status);
+    function keep() {
+      timer = null;
+      if (submitting || !url) return;
+      var data = new FormData(form);
+      post(url, data).then(function (r) { return r.json().then(function (d) { return [r.ok, d]; }); })
+        .then(function (res) {
+          if (submitting) return;
+          status.textContent = res[0] ? "已自动保存草稿 " + res[1].saved : (res[1].error || "自动保存没有成功") + (res[1].kept ? "（草稿已留存）" : "");
+          status.className = "small ml-2 " + (res[0] ? "text-muted" : "text-danger");
+        })
+        .catch(function () { status.textContent = "网络断开，暂未自动保存；内容还在本页。"; status.className = "small ml-2 text-danger"; });
+    }
+    function touched() {
+      changed = true;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(keep, 3000);
+    }
+    form.addEventListener("input", touched);
+    form.addEventListener("change", touched);
+    form.addEventListener("submit", function (e) {
+      if (e.submitter && e.submitter.formTarget === "_blank") return;  // 按页面预览 stays here
+      submitting = true; changed = false;
+      if (timer) clearTimeout(timer);
+    });
+    window.addEventListener("beforeunload", function (e) {
+      if (!changed || submitting) return;
+      e.preventDefault();
+      e.returnValue = "";
+    });
   }
 
   /* ---- opening hours: rows of weekday checkboxes and time ranges, kept in the textarea ---- */
@@ -359,6 +400,12 @@
     poll();
   }
 })();
+
+// A form or button with data-confirm asks before it is sent (no inline handler: the policy).
+document.addEventListener("submit", function (e) {
+  var text = e.target.dataset.confirm || (e.submitter && e.submitter.dataset.confirm);
+  if (text && !window.confirm(text)) e.preventDefault();
+});
 
 // The list's 对选中的条目 menu (templates/admin/actions.html): Flask-Admin's own markup runs its
 // actions from inline handlers, which the admin's Content-Security-Policy refuses.
