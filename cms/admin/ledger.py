@@ -51,6 +51,8 @@ class LedgerView(SecureView):
             return redirect(url_for(".index"))
         token = secrets.token_urlsafe(24)
         (self._folder() / f"{token}{suffix}").write_bytes(data)
+        # The audit log names the file as the editor knows it, not by its token.
+        (self._folder() / f"{token}.name").write_text(upload.filename, encoding="utf-8")
         return self.render(
             "admin/ledger.html", plan=plan, crs_choices=CRS, token=token, crs=crs,
             filename=upload.filename,
@@ -62,21 +64,29 @@ class LedgerView(SecureView):
         token, crs = request.form.get("token", ""), request.form.get("crs", "wgs84")
         if not _TOKEN.match(token):
             abort(400)
-        files = list(self._folder().glob(f"{token}.*"))
+        files = [p for p in self._folder().glob(f"{token}.*") if p.suffix != ".name"]
         if not files:
             flash("上传的台账已过期，请重新上传并预览。", "warning")
             return redirect(url_for(".index"))
         path = files[0]
+        label = path.with_suffix(".name")
+        filename = label.read_text(encoding="utf-8") if label.exists() else path.name
+        skip_errors = request.form.get("rows") == "good"
         try:
             plan = plan_import(self.store.content(), read_ledger(path.read_bytes(), path.name), crs)
-            result = apply_import(self.store.content().root, plan, current_user().name)
+            result = apply_import(
+                self.store.content().root, plan, current_user().name, skip_errors=skip_errors
+            )
         except LedgerError as exc:
             flash(f"没有导入：{exc}", "danger")
             return redirect(url_for(".index"))
-        audit("import-stations", path.name, result.summary())
-        flash(f"已导入：{result.summary()}", "warning" if result.conflicts else "success")
+        audit("import-stations", filename, result.summary())
+        trouble = result.conflicts or result.skipped
+        flash(f"已导入《{filename}》：{result.summary()}", "warning" if trouble else "success")
         for conflict in result.conflicts:
             flash(f"未写入（已被他人修改）：{conflict}", "warning")
+        for row in result.skipped:
+            flash(f"未导入（请在台账中改正后重新上传）：{row}", "warning")
         return redirect(url_for(".index"))
 
     @expose("/export/<fmt>")

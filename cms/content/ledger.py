@@ -10,15 +10,19 @@ Reading and writing the spreadsheet itself is ``spreadsheet``'s.
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..geo import coords
+from ..geo.distance import haversine_m
 from . import writer
+from .chinese_hours import HoursError, read_hours
 from .fields import PHONE_RE
-from .hours import parse_line
+from .hours import describe, parse_hours
 from .model import Station, Term
+from .repo import Repo
 from .slugs import suggest
 from .spreadsheet import COLUMNS, LedgerError, LedgerRow, export_ledger, read_ledger
 from .store import Content
@@ -55,9 +59,11 @@ CRS_NAMES = {
 }
 ACTIONS = {"create": "新建", "update": "更新", "unchanged": "无变化", "error": "错误"}
 STATUS_LABELS = {"draft": "草稿", "review": "待审核", "published": "已发布"}
-ALL_DAY = {"24小时", "24小时开放", "全天", "全天开放"}  # what editors write for mon-sun 00:00-24:00
 _LIST_SPLIT = re.compile(r"[、,，;；\s]+")
-_HOURS_SPLIT = re.compile(r"[;；\n]+")
+# How far a station may lie from the middle of its street's other stations (a street of Longgang
+# is a few km across) or, for a street without stations yet, from the map's centre.
+STREET_REACH_M = 10_000
+DISTRICT_REACH_M = 40_000
 
 
 @dataclass
@@ -69,6 +75,8 @@ class RowPlan:
     action: str  # create | update | unchanged | error
     slug: str = ""
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # worth a look, but the row can be applied
+    hours: str = ""  # the hours as read, in words, for the editor to confirm
     changes: list[str] = field(default_factory=list)  # columns an update changes
     text: str = ""  # the station file to write
     expected: str | None = None  # version of the file when planned (None: a new file)
@@ -88,7 +96,7 @@ class RowPlan:
 
 @dataclass
 class ImportPlan:
-    """The per-row plan of an import; nothing may be applied while any row has an error."""
+    """The per-row plan of an import; rows with errors are applied never, the rest on request."""
 
     rows: list[RowPlan]
     new_status: str = "draft"
@@ -107,7 +115,10 @@ class ImportPlan:
             label = STATUS_LABELS.get(self.new_status, self.new_status)
             text += f"新建的站点保存为「{label}」，请在后台核对后发布。"
         if self.has_errors:
-            text += "有错误的行请在台账中改正后重新导入；改正前不会写入任何内容。"
+            text += (
+                "有错误的行不会导入：可以只导入没有错误的行，"
+                "也可以全部不导入，在台账中改正后重新上传。"
+            )
         return text
 
 
@@ -119,9 +130,12 @@ class ImportResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # rows with errors, left out on request
 
     def summary(self) -> str:
         text = f"新建 {len(self.created)}，更新 {len(self.updated)}，无变化 {len(self.unchanged)}"
+        if self.skipped:
+            text += f"，{len(self.skipped)} 行有错误未导入"
         if self.conflicts:
             text += f"，{len(self.conflicts)} 行因站点已被他人修改而未写入：请重新预览后再导入"
         return text + "。"
@@ -150,9 +164,10 @@ def plan_import(
     folder = content.root / "stations"
     taken = set(stations) | ({p.stem for p in folder.glob("*.md")} if folder.is_dir() else set())
     seen: dict[tuple[str, str], int] = {}
+    middles = _street_middles(stations.values())
     plans = []
     for row in rows:
-        plan = _plan_row(content, row, crs, new_status, existing, seen, taken)
+        plan = _plan_row(content, row, crs, new_status, existing, seen, taken, middles)
         if plan.action == "create":
             taken.add(plan.slug)
         plans.append(plan)
@@ -167,6 +182,7 @@ def _plan_row(
     existing: dict[tuple[str, str], list[Station]],
     seen: dict[tuple[str, str], int],
     taken: set[str],
+    middles: dict[str, tuple[float, float]],
 ) -> RowPlan:
     site = content.site
     errors: list[str] = []
@@ -184,7 +200,16 @@ def _plan_row(
     location = _location(row, crs, error)
     if location:
         values["location"] = location
-    values["hours"] = _hours(row.get("开放时间"), error)
+    values["hours"], notes = _hours(row.get("开放时间"), error)
+    warnings = [
+        f"第 {row.line} 行 开放时间：“{note}”没有写入开放时间（开放时间只按星期记录），"
+        "请在简介中说明"
+        for note in notes
+    ]
+    if location and values["street"]:
+        far = _far_from_street(content, values["street"], location, middles)
+        if far:
+            warnings.append(f"第 {row.line} 行 经纬度：{far}")
     phone = row.get("电话")
     if phone and not PHONE_RE.match(phone):
         error("电话", f"{phone} 不是有效的电话号码")
@@ -203,6 +228,7 @@ def _plan_row(
         return RowPlan(row.line, name, "error", errors=errors)
 
     match = existing.get(key, [None])[0]
+    shown = "；".join(f"{days} {times}" for days, times in describe(parse_hours(values["hours"])))
     if match is None:
         slug = suggest(name, taken, "stations")
         fields, body, expected = {**values, "status": new_status}, "", None
@@ -212,15 +238,17 @@ def _plan_row(
         fields = {**before, **values}
         changes = [c for f, c in FIELD_COLUMNS.items() if before[f] != fields[f]]
         if not changes:
-            return RowPlan(row.line, name, "unchanged", slug)
+            return RowPlan(row.line, name, "unchanged", slug, warnings=warnings, hours=shown)
     text = writer.dump("stations", fields, body)
     for problem in writer.validate(content.root, "stations", slug, text):
         error(FIELD_COLUMNS.get(problem.field.split(".")[0], "台账"), problem.message)
     if errors:
         return RowPlan(row.line, name, "error", slug, errors=errors)
-    if match is None:
-        return RowPlan(row.line, name, "create", slug, text=text)
-    return RowPlan(row.line, name, "update", slug, changes=changes, text=text, expected=expected)
+    action = "create" if match is None else "update"
+    return RowPlan(
+        row.line, name, action, slug, warnings=warnings, hours=shown,
+        changes=[] if match is None else changes, text=text, expected=expected,
+    )  # fmt: skip
 
 
 def _term(terms: dict[str, Term], text: str, column: str, what: str, error: ErrorReport) -> str:
@@ -246,7 +274,7 @@ def _location(row: LedgerRow, default_crs: str, error: ErrorReport) -> dict | No
         error("坐标系", f"“{crs_text}”不是坐标系（可选：WGS-84、GCJ-02（高德）、BD-09（百度））")
     numbers = {}
     for column, limit in (("经度", 180), ("纬度", 90)):
-        text = row.get(column)
+        text = row.get(column).removesuffix("°")
         try:
             numbers[column] = float(text)
         except ValueError:
@@ -264,20 +292,42 @@ def _location(row: LedgerRow, default_crs: str, error: ErrorReport) -> dict | No
     return {"lat": lat, "lng": lng}
 
 
-def _hours(text: str, error: ErrorReport) -> list[str]:
-    lines = [" ".join(part.split()) for part in _HOURS_SPLIT.split(text) if part.strip()]
-    lines = ["mon-sun 00:00-24:00" if line in ALL_DAY else line for line in lines]
-    if not lines:
-        error("开放时间", "不能为空（例如 mon-fri 09:00-18:00；全天开放写 mon-sun 00:00-24:00）")
-    for line in lines:
-        try:
-            parse_line(line)
-        except ValueError:
-            error(
-                "开放时间",
-                f"“{line}”不是开放时间（例如 mon-fri 09:00-18:00 或 sun closed，多行用分号分隔）",
-            )
-    return lines
+def _hours(text: str, error: ErrorReport) -> tuple[list[str], list[str]]:
+    """Return the structured lines of the 开放时间 cell and the notes they could not hold."""
+    try:
+        read = read_hours(text)
+    except HoursError as exc:
+        error("开放时间", str(exc))
+        return [], []
+    return read.lines, read.notes
+
+
+def _street_middles(stations) -> dict[str, tuple[float, float]]:
+    """Return the middle (median lat, lng) of each street's stations already in the content."""
+    points: dict[str, list[tuple[float, float]]] = {}
+    for station in stations:
+        points.setdefault(station.street, []).append((station.location.lat, station.location.lng))
+    return {
+        street: (statistics.median(p[0] for p in pts), statistics.median(p[1] for p in pts))
+        for street, pts in points.items()
+    }
+
+
+def _far_from_street(
+    content: Content, street: str, location: dict, middles: dict[str, tuple[float, float]]
+) -> str:
+    """Say how far a station lies outside its street (Beijing coordinates for 龙岗街道, say)."""
+    label = content.site.streets[street].label
+    if street in middles:
+        middle, reach, what = middles[street], STREET_REACH_M, f"{label}的其他阵地"
+    else:
+        site_map = content.site.map
+        middle = (site_map.center_lat, site_map.center_lng)
+        reach, what = DISTRICT_REACH_M, "地图中心"
+    metres = haversine_m(location["lat"], location["lng"], *middle)
+    if metres <= reach:
+        return ""
+    return f"离{what}约 {metres / 1000:,.0f} 公里，不像在{label}，请核对经度、纬度和坐标系"
 
 
 def _amenities(terms: dict[str, Term], text: str, error: ErrorReport) -> list[str]:
@@ -297,17 +347,28 @@ def _amenities(terms: dict[str, Term], text: str, error: ErrorReport) -> list[st
 # --- applying ------------------------------------------------------------------------------
 
 
-def apply_import(content_root: Path, plan: ImportPlan, author: str) -> ImportResult:
-    """Write a plan that has no errors; rows changed by someone since the plan are skipped."""
-    if plan.has_errors:
+def apply_import(
+    content_root: Path, plan: ImportPlan, author: str, skip_errors: bool = False
+) -> ImportResult:
+    """Write a plan's rows; rows changed by someone since the plan are skipped.
+
+    A plan with errors is refused whole unless ``skip_errors``: then its good rows are written
+    and the bad ones listed in the result, for the editor to correct and import again.
+    """
+    if plan.has_errors and not skip_errors:
         raise LedgerError(f"台账有 {plan.count('error')} 行错误，没有写入任何内容")
     result = ImportResult()
     for row in plan.rows:
+        if row.action == "error":
+            result.skipped.append(row.describe(plan.new_status))
+            continue
         if row.action == "unchanged":
             result.unchanged.append(row.slug)
             continue
         try:
-            writer.save(content_root, "stations", row.slug, row.text, row.expected, author)
+            writer.save(
+                content_root, "stations", row.slug, row.text, row.expected, author, commit=False
+            )
         except writer.Conflict as exc:
             if exc.current_text == row.text:  # this same plan was applied already
                 result.unchanged.append(row.slug)
@@ -315,6 +376,8 @@ def apply_import(content_root: Path, plan: ImportPlan, author: str) -> ImportRes
                 result.conflicts.append(row.describe(plan.new_status))
             continue
         (result.created if row.action == "create" else result.updated).append(row.slug)
+    # One commit for the whole import, made outside the editing forms, by whoever imported.
+    Repo(content_root).commit_outside(f"导入台账：{result.summary()}", author, "import")
     return result
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +19,22 @@ from pathlib import Path
 from .store import Content
 
 COLUMNS = ("名称", "类型", "街道", "地址", "经度", "纬度", "坐标系", "开放时间", "电话", "服务设施")
+OPTIONAL = ("坐标系",)  # the import's default system applies when a ledger has no such column
+# Headers real ledgers use for our columns, after spaces, 「*」 and bracketed notes are removed.
+ALIASES = {
+    "站点名称": "名称", "阵地名称": "名称", "驿站名称": "名称", "站名": "名称",
+    "站点类型": "类型", "阵地类型": "类型",
+    "所属街道": "街道", "所在街道": "街道",
+    "详细地址": "地址", "站点地址": "地址",
+    "东经": "经度", "北纬": "纬度",
+    "坐标类型": "坐标系", "坐标体系": "坐标系",
+    "服务时间": "开放时间", "开放时段": "开放时间", "营业时间": "开放时间",
+    "联系电话": "电话", "联系方式": "电话", "服务电话": "电话",
+    "设施": "服务设施", "服务项目": "服务设施", "配套设施": "服务设施",
+}  # fmt: skip
+HEADER_ROWS = 15  # how far down title and note rows may push the header
+# Columns read as numbers or codes: full-width digits and punctuation become half-width there.
+HALF_WIDTH = ("经度", "纬度", "坐标系", "开放时间", "电话")
 CRS_LABELS = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
 FORMULA_START = ("=", "+", "-", "@")  # what spreadsheets would run as a formula in a CSV cell
 MAX_BYTES = 10 * 1024 * 1024
@@ -41,21 +59,44 @@ class LedgerRow:
 def read_ledger(data: bytes, filename: str) -> list[LedgerRow]:
     """Read the rows of a ledger file (.xlsx or .csv); raise LedgerError if it is unusable."""
     table = read_table(data, filename)
-    if not table:
+    if not any(any(_cell(c) for c in row) for row in table):
         raise LedgerError("文件是空的：第 1 行应是表头 " + "、".join(COLUMNS))
-    header = [_header(cell) for cell in table[0]]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise LedgerError(
-            f"表头缺少这些列：{'、'.join(missing)}（第 1 行应依次为：{'、'.join(COLUMNS)}）"
-        )
-    where = {c: header.index(c) for c in COLUMNS}
+    top, where = find_header(table)
     rows = []
-    for number, cells in enumerate(table[1:], start=2):
+    for number, cells in enumerate(table[top + 1 :], start=top + 2):
         values = {c: _cell(cells[i]) if i < len(cells) else "" for c, i in where.items()}
+        for column in HALF_WIDTH:
+            values[column] = unicodedata.normalize("NFKC", values.get(column, "")).strip()
         if any(values.values()):
             rows.append(LedgerRow(number, values))
     return rows
+
+
+def find_header(table: list[list[object]]) -> tuple[int, dict[str, int]]:
+    """Return the header's row index and each column's position, below any title rows.
+
+    Real ledgers open with a title (「龙岗区工会驿站台账」), a unit and a date; the header is the
+    first row holding every needed column, known by our names or the usual variants.
+    """
+    best: tuple[int, int, list[str]] = (-1, 0, list(COLUMNS))
+    for index, cells in enumerate(table[:HEADER_ROWS]):
+        where: dict[str, int] = {}
+        for position, cell in enumerate(cells):
+            name = _header(cell)
+            name = ALIASES.get(name, name)
+            if name in COLUMNS and name not in where:
+                where[name] = position
+        missing = [c for c in COLUMNS if c not in where and c not in OPTIONAL]
+        if not missing:
+            return index, where
+        if len(where) > best[1]:
+            best = (index, len(where), missing)
+    index, found, missing = best
+    if found < 2:
+        raise LedgerError(f"前 {HEADER_ROWS} 行里找不到表头：表头应有这些列：{'、'.join(COLUMNS)}")
+    raise LedgerError(
+        f"第 {index + 1} 行的表头缺少这些列：{'、'.join(missing)}（表头应有：{'、'.join(COLUMNS)}）"
+    )
 
 
 def read_table(data: bytes, filename: str) -> list[list[object]]:
@@ -110,7 +151,8 @@ def _decode(data: bytes) -> str:
 
 
 def _header(cell: object) -> str:
-    return _cell(cell).replace(" ", "").replace("*", "")
+    text = unicodedata.normalize("NFKC", _cell(cell))
+    return re.sub(r"[\s*]|\(.*?\)|\[.*?\]|【.*?】", "", text)
 
 
 def _cell(value: object) -> str:
