@@ -1,13 +1,14 @@
-"""The media library: upload (several files, drag and drop), pick, delete when unused."""
+"""The media library: upload (several files, drag and drop), search, describe, pick, delete."""
 
 from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 
+from ..content.library import describe, remember_upload
 from ..content.media import MediaError, MediaInUse, delete_media, list_media, store_upload
 from .security import SecureView, audit, current_user, require
 
@@ -24,25 +25,66 @@ class MediaView(SecureView):
         tz = ZoneInfo(self.store.content().site.timezone)
         return current_app.config.get("YIZHAN_NOW") or dt.datetime.now(tz)
 
+    def _found(self):
+        """Return the library's files matching the search words (q) and month (2026-12)."""
+        words, month = request.args.get("q", "").split(), request.args.get("month", "").strip()
+        files = list_media(self.store.content())
+        return [f for f in files if f.matches(words, month)], " ".join(words), month
+
     @expose("/")
     def index(self):
-        files = list_media(self.store.content())
-        return self.render("admin/media.html", files=files)
+        files, q, month = self._found()
+        return self.render("admin/media.html", files=files, q=q, month=month)
 
     @expose("/list.json")
     def list_json(self):
-        files = list_media(self.store.content())
+        files, _, _ = self._found()
         return jsonify(
             files=[
                 {
                     "ref": f.ref,
                     "url": url_for("site.index", path=f.ref),
+                    "label": f.label,
+                    "alt": f.info.alt,
+                    "caption": f.info.caption,
                     "width": f.width,
                     "height": f.height,
                     "used": len(f.users),
                 }
                 for f in files
             ]
+        )
+
+    @expose("/describe/", methods=("GET", "POST"))
+    def describe(self):
+        """Edit an image's alt text, caption and focal point (clicked on the image)."""
+        ref = request.values.get("ref", "")
+        found = next((f for f in list_media(self.store.content()) if f.ref == ref), None)
+        if found is None:
+            abort(404)
+        errors: dict[str, str] = {}
+        if request.method == "POST":
+            form = request.form
+            changes = {
+                "alt": form.get("alt", "").strip(),
+                "caption": form.get("caption", "").strip(),
+            }
+            for key, label in (("focus_x", "焦点横向位置"), ("focus_y", "焦点纵向位置")):
+                try:
+                    changes[key] = float(form.get(key, "50")) / 100
+                except ValueError:
+                    errors[key] = f"{label}：请填 0 到 100 之间的数"
+            if not errors:
+                try:
+                    describe(self.store.content().root / "media", ref, **changes)
+                except ValueError as exc:
+                    errors["form"] = str(exc)
+            if not errors:
+                audit("describe-media", ref, found.label)
+                flash(f"已保存“{found.label}”的说明", "success")
+                return redirect(url_for(".index", q=request.args.get("q", "")), 303)
+        return self.render(
+            "admin/media_describe.html", file=found, errors=errors, form=request.form
         )
 
     @expose("/upload/", methods=("POST",))
@@ -56,6 +98,7 @@ class MediaView(SecureView):
             except MediaError as exc:
                 refused.append({"name": name, "error": str(exc)})
                 continue
+            remember_upload(content.root / "media", ref, name)
             stored.append({"name": name, "ref": ref, "url": url_for("site.index", path=ref)})
             audit("upload", ref, name)
         if request.accept_mimetypes.best == "application/json":

@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .library import MediaInfo, forget, read_library, uploaded_on
 from .model import Entry
 from .store import Content, resolve_inside, write_atomic
 
@@ -59,6 +60,19 @@ class MediaFile:
     width: int
     height: int
     users: list[Entry] = field(default_factory=list)
+    info: MediaInfo = MediaInfo()
+    uploaded: dt.date = dt.date(1970, 1, 1)
+
+    @property
+    def label(self) -> str:
+        """The name the editor knows the image by: the one it was uploaded under."""
+        return self.info.label or self.ref.rpartition("/")[2]
+
+    def matches(self, words: list[str], month: str = "") -> bool:
+        """Tell whether every word is in the label, alt, caption or reference, and the month
+        (``2026-12`` or ``2026``) is when it was uploaded."""
+        text = " ".join((self.info.label, self.info.alt, self.info.caption, self.ref)).lower()
+        return all(w.lower() in text for w in words) and self.uploaded.isoformat().startswith(month)
 
 
 def store_upload(media_root: Path, original_name: str, data: bytes, now: dt.datetime) -> str:
@@ -156,6 +170,7 @@ def list_media(content: Content) -> list[MediaFile]:
     """Return every file of the media library, newest reference first, with its users."""
     root = content.root / "media"
     users = _usage(content)
+    library = read_library(root)
     files = []
     for path in sorted(root.rglob("*")) if root.is_dir() else []:
         relative = path.relative_to(root)
@@ -163,14 +178,18 @@ def list_media(content: Content) -> list[MediaFile]:
             continue
         ref = "media/" + relative.as_posix()
         width, height = _dimensions(path)
+        stat = path.stat()
+        modified = dt.date.fromtimestamp(stat.st_mtime)
         files.append(
             MediaFile(
                 ref,
                 path,
-                path.stat().st_size,
+                stat.st_size,
                 width,
                 height,
                 users.get(ref, []),
+                library.get(ref, MediaInfo()),
+                uploaded_on(ref, modified),
             )
         )
     return sorted(files, key=lambda f: f.ref, reverse=True)
@@ -196,6 +215,7 @@ def delete_media(content: Content, ref: str) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+    forget(content.root / "media", ref)
 
 
 def references(entry: Entry) -> set[str]:

@@ -17,6 +17,7 @@ from flask import Flask, current_app, request, url_for
 from markupsafe import Markup, escape
 
 from ..content import Content, Entry
+from ..content.library import MediaInfo, media_info
 from ..render import LinkError
 from ..render.images import Picture, Rendition, Renditions
 from ..render.qr import qr_svg
@@ -33,6 +34,7 @@ SHARE_COLOUR = "#b71c1c"  # the theme's union red
 # html5ever leaves "<" and ">" unescaped inside attribute values, so values are matched whole.
 _IMG = re.compile(r'<img((?:\s+[a-z-]+="[^"]*")*)\s*/?>')
 _ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
+_LONE_IMG = re.compile(rf"<p>\s*({_IMG.pattern})\s*</p>")  # an image on a line of its own
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,12 @@ class Pictures:
 
     def missing(self, entries: list[tuple[Entry, tuple[str, ...]]]) -> list[str]:
         """Return the images of these (entry, body links) whose renditions are not all cached."""
-        refs = {ref for entry, links in entries if links or getattr(entry, "cover", "")
-                for ref in self.refs(entry, links)}
+        refs = {
+            ref
+            for entry, links in entries
+            if links or getattr(entry, "cover", "")
+            for ref in self.refs(entry, links)
+        }
         return sorted(
             ref
             for ref in refs
@@ -120,9 +126,18 @@ class Pictures:
         )
 
     def key(self, ref: str) -> str:
-        """Return what a page showing this image depends on (the rendition digest)."""
+        """Return what a page showing this image depends on: its renditions and description."""
         found = self.picture(ref) if ref else None
-        return found.digest if found else ""
+        if not found:
+            return ""
+        info = self.info(ref)
+        if info == MediaInfo():
+            return found.digest
+        return f"{found.digest}|{info.alt}|{info.caption}|{info.focus}"
+
+    def info(self, ref: str) -> MediaInfo:
+        """Return the media library's description of an image (alt, caption, focal point)."""
+        return media_info(self.content.root / "media", ref.lstrip("/"))
 
     def share(self, entry: Entry | None) -> ShareImage:
         """Return the share image of a page: its cover when large enough, else the default."""
@@ -130,7 +145,8 @@ class Pictures:
         if cover not in self._shares:
             found = self.picture(cover) if cover else None
             if found and found.shareable:
-                thumbnail = self.renditions.share_thumbnail(lambda: self._read(cover), found)
+                focus = self.info(cover).focus
+                thumbnail = self.renditions.share_thumbnail(lambda: self._read(cover), found, focus)
                 share = ShareImage(found.largest, thumbnail)
             else:
                 share = ShareImage(*self.renditions.default_share(SHARE_COLOUR))
@@ -211,7 +227,16 @@ def picture_markup(
 def picture(
     ref: str, alt: str = "", sizes: str = ARTICLE_SIZES, css_class: str = "", eager: bool = False
 ) -> Markup:
-    """Return the <picture> of a media reference, or a plain <img> when it has no renditions."""
+    """Return the <picture> of a media reference, or a plain <img> when it has no renditions.
+
+    The media library's alt text stands in for an empty ``alt``, and its focal point picks the
+    part of a cropped cover (``card-cover``) that shows, through ``focus-x*``/``focus-y*`` classes.
+    """
+    info = _pictures().info(ref) if ref else MediaInfo()
+    alt = alt or info.alt
+    if info.focused and css_class:
+        x, y = (round(f * 10) * 10 for f in info.focus)
+        css_class += f" focus-x{x} focus-y{y}"
     found = _pictures().picture(ref)
     if found is None:
         src = url_for("public.media", ref=ref.lstrip("/").removeprefix("media/"))
@@ -230,20 +255,33 @@ def pictures(html: str, eager_first: bool = False) -> Markup:
     root = request.script_root
     state = {"eager": eager_first}
 
+    def local(src: str) -> str:
+        """Return the media reference an image's src names ("" for anything else)."""
+        path = src[len(root) :] if root and src.startswith(root + "/") else src
+        ok = path.startswith("/media/") and not path.startswith("/media/r/")
+        return unquote(path[1:]) if ok else ""
+
+    def figure(match: re.Match) -> str:
+        attributes = dict(_ATTRIBUTE.findall(match.group(2)))
+        ref = local(attributes.get("src", ""))
+        caption = _pictures().info(ref).caption if ref else ""
+        if not caption:
+            return match.group(0)
+        return f"<figure>{match.group(1)}<figcaption>{escape(caption)}</figcaption></figure>"
+
     def replace(match: re.Match) -> str:
         attributes = dict(_ATTRIBUTE.findall(match.group(1)))
-        src = attributes.get("src", "")
-        path = src[len(root) :] if root and src.startswith(root + "/") else src
-        found = None
-        if path.startswith("/media/") and not path.startswith("/media/r/"):
-            found = _pictures().picture(unquote(path[1:]))
+        ref = local(attributes.get("src", ""))
+        found = _pictures().picture(ref) if ref else None
         if found is None:
             return match.group(0)
         eager, state["eager"] = state["eager"], False
         alt, title = attributes.get("alt", ""), attributes.get("title", "")
+        alt = alt or str(escape(_pictures().info(ref).alt))
         return picture_markup(found, alt, ARTICLE_SIZES, "", eager, title)
 
-    return Markup(_IMG.sub(replace, str(html)))  # noqa: S704 - see the module docstring
+    html = _LONE_IMG.sub(figure, str(html))
+    return Markup(_IMG.sub(replace, html))  # noqa: S704 - see the module docstring
 
 
 def share_image(entry: Entry | None = None) -> dict[str, object]:

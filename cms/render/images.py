@@ -37,7 +37,7 @@ JPEG_QUALITY = 82
 RECIPE = f"webp{WEBP_QUALITY}-jpeg{JPEG_QUALITY}-lanczos-v1".encode()
 SHARE_RECIPE = b"share-card-v1"
 _NAME = re.compile(
-    r"^(?:[0-9a-f]{20}-(?:\d{1,5}|sq)|share-[0-9a-f]{20}(?:-sq)?)\.(?:webp|jpg|png)$"
+    r"^(?:[0-9a-f]{20}-(?:\d{1,5}|sq(?:\d{6})?)|share-[0-9a-f]{20}(?:-sq)?)\.(?:webp|jpg|png)$"
 )
 _FORMATS = {
     "webp": ("WEBP", "image/webp"),
@@ -128,19 +128,33 @@ class Renditions:
         """Tell whether every rendition of a picture is in the folder."""
         return all(self._cached(name) for name in picture.names)
 
-    def share_thumbnail(self, data: bytes | Callable[[], bytes], picture: Picture) -> Rendition:
-        """Return a square JPEG of the picture's middle (WeChat crops share images square).
+    def share_thumbnail(
+        self,
+        data: bytes | Callable[[], bytes],
+        picture: Picture,
+        focus: tuple[float, float] = (0.5, 0.5),
+    ) -> Rendition:
+        """Return a square JPEG around the picture's focal point (WeChat crops shares square).
 
-        ``data`` is the source image, or a function reading it when the square is not cached.
+        ``data`` is the source image, or a function reading it when the square is not cached;
+        ``focus`` is the point to keep, as fractions of the width and height (the middle unless
+        an editor set one in the media library).
         """
-        rendition = Rendition(f"{picture.digest}-sq.jpg", SHARE_SIDE, SHARE_SIDE)
+        x, y = (round(min(1.0, max(0.0, f)) * 100) for f in focus)
+        mark = "" if (x, y) == (50, 50) else f"{x:03d}{y:03d}"
+        rendition = Rendition(f"{picture.digest}-sq{mark}.jpg", SHARE_SIDE, SHARE_SIDE)
         if not self._cached(rendition.name):
             from PIL import Image, ImageOps
 
+            side = (SHARE_SIDE, SHARE_SIDE)
             with _decode(data if isinstance(data, bytes) else data()) as image:
                 flat = Image.new("RGB", image.size, "#ffffff")  # JPEG has no transparency
                 flat.paste(image, mask=image.getchannel("A") if image.mode == "RGBA" else None)
-                square = ImageOps.fit(flat, (SHARE_SIDE, SHARE_SIDE), Image.Resampling.LANCZOS)
+                if mark:
+                    box = focal_box(flat.size, side, (x / 100, y / 100))
+                    square = flat.resize(side, Image.Resampling.LANCZOS, box=box)
+                else:  # the middle, made as before so cached squares stay right
+                    square = ImageOps.fit(flat, side, Image.Resampling.LANCZOS)
                 self._write(rendition.name, _save(square, "JPEG"))
         return rendition
 
@@ -200,6 +214,20 @@ class Renditions:
             Path(tmp).unlink(missing_ok=True)
             raise
         self.encoded += 1
+
+
+def focal_box(
+    size: tuple[int, int], target: tuple[int, int], focus: tuple[float, float]
+) -> tuple[int, int, int, int]:
+    """Return the largest box of the target's shape inside ``size`` centred as near the focal
+    point as the edges allow: a face on the left stays in a square cut from a wide photo."""
+    width, height = size
+    ratio = target[0] / target[1]
+    crop_w, crop_h = (round(height * ratio), height) if width / height > ratio else (
+        width, round(width / ratio))  # fmt: skip
+    left = min(max(round(focus[0] * width - crop_w / 2), 0), width - crop_w)
+    top = min(max(round(focus[1] * height - crop_h / 2), 0), height - crop_h)
+    return (left, top, left + crop_w, top + crop_h)
 
 
 _scratch: Renditions | None = None
