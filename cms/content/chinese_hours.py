@@ -94,11 +94,18 @@ def read_hours(text: str) -> ReadHours:
     """Read hours written either as structured lines or in Chinese; raise HoursError if neither."""
     text = unicodedata.normalize("NFKC", text or "").strip()
     parts = [" ".join(p.split()) for p in re.split(r"[;\n]+", text) if p.strip()]
-    if parts and all(_is_line(p) for p in parts):
-        return ReadHours(parts, [])
-    if not text:
+    if not parts:
         raise HoursError("不能为空（例如 周一至周五 8:30-17:30，周末休息）")
-    return _read_chinese(text)
+    lines: list[str] = []
+    notes: list[str] = []
+    try:
+        for part in parts:  # a line each, structured or in Chinese: 全天开放；sun closed
+            read = ReadHours([part], []) if _is_line(part) else _read_chinese(part)
+            lines += read.lines
+            notes += read.notes
+    except HoursError:
+        return _read_chinese(text)  # one phrase across lines: 9:00-18:00；周一至周五
+    return ReadHours(lines, notes)
 
 
 def _is_line(text: str) -> bool:
