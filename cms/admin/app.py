@@ -16,7 +16,7 @@ from flask_babel import Babel
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..content.folder import ContentFolder
-from . import auth, security, views
+from . import auth, corrections, security, views
 from .accounts import Accounts
 from .drafts import Drafts
 from .publish import start_scheduler
@@ -113,6 +113,7 @@ def create_app(
 
     security.init_app(app)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(corrections.bp)
     admin = Admin(
         app,
         name="驿站后台",

@@ -32,6 +32,7 @@ from .live import live_state
 from .preview import render_draft
 from .problems import in_chinese, told
 from .publish import admin_now, publisher
+from .reports import reports
 from .security import AdminForm, audit, current_user, require
 
 ACTION_LABELS = {
@@ -299,6 +300,9 @@ class EntryView(BulkActions, BaseModelView):
         return self.render(
             "admin/entries/edit.html",
             notes=notes().of(self.kind, entry.slug) if entry else [],
+            reports=reports().listed(entry.slug, open_only=True)
+            if entry and self.kind == "stations"
+            else [],
             slug_editable=entry is None or self._slug_editable(entry),
             tz=self.tz,
             may_delete=entry is not None and self._may_delete(entry),

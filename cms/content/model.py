@@ -55,6 +55,7 @@ class Site:
     icp: str = ""  # ICP 备案号 (粤ICP备…号), linked to the MIIT record site in the footer
     police_record: str = ""  # 公安备案号 (粤公网安备 …号), optional
     stale_after_months: int = 12  # a station verified longer ago than this shows 信息待核实
+    report_url: str = ""  # where station pages post 纠错 (the admin's /admin/report/); "": none
     map: MapSettings = field(default_factory=MapSettings)
     news_categories: dict[str, Term] = field(default_factory=dict)
     activity_brands: dict[str, Term] = field(default_factory=dict)

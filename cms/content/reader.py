@@ -41,6 +41,7 @@ SITE_SCALARS = {
     "icp": str,
     "police_record": str,
     "stale_after_months": int,
+    "report_url": str,
 }
 
 # Tab, LF and CR are text; the other C0 characters are not (XML 1.0 forbids them).
@@ -92,6 +93,9 @@ def read_site(path: Path, label: str = "content/site.yml") -> tuple[Site | None,
             problems.append(Problem(label, 1, key, f"{key} is required"))
     if kwargs.get("base_url") and not kwargs["base_url"].startswith(("http://", "https://")):
         problem("base_url", "must start with https:// or http://")
+    report_url = kwargs.get("report_url", "")
+    if report_url and not re.match(r"^(https?://[^/\s]+)?/(?!/)[^\s\\\\]*$", report_url):
+        problem("report_url", "must be a path such as /admin/report/ or an https:// address")
     try:
         ZoneInfo(kwargs.get("timezone", "Asia/Shanghai"))
     except (ZoneInfoNotFoundError, ValueError):

@@ -130,3 +130,14 @@ def test_station_list_is_the_maps_text_alternative(browser, demo_server):
         assert page.locator("#results").get_attribute("aria-label")
     finally:
         context.close()
+
+
+def test_the_opened_report_form_has_no_violation(browser, demo_server, axe_script):
+    context, page = open_page(browser, demo_server, PAGES["station"], PHONE)
+    try:
+        page.get_by_text("信息不对？告诉我们").click()
+        page.add_script_tag(path=str(axe_script))
+        violations = page.evaluate(RUN, WCAG21_AA)
+    finally:
+        context.close()
+    assert not violations, violations

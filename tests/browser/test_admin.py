@@ -21,13 +21,14 @@ from .conftest import LiveServer
 PASSWORD = "correct horse battery staple"
 
 
-def _built_at_root(tmp_path: Path) -> tuple[Path, Path]:
+def _built_at_root(tmp_path: Path, settings: str = "") -> tuple[Path, Path]:
     """Copy the test content, served at the root as ``build.py serve`` serves the demo site,
-    and build it; return the content folder and the output link."""
+    with more site.yml ``settings`` lines, and build it; return the content folder and the
+    output link."""
     content = tmp_path / "content"
     shutil.copytree(DATA / "content", content)
     site_yml = content / "site.yml"
-    text = site_yml.read_text("utf-8").replace("example.org/union/", "example.org/")
+    text = site_yml.read_text("utf-8").replace("example.org/union/", "example.org/") + settings
     site_yml.write_text(text, "utf-8")
     output = tmp_path / "site"
     build(content, output, now=NOW)
