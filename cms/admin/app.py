@@ -19,6 +19,7 @@ from ..content.folder import ContentFolder
 from . import auth, corrections, security, views
 from .accounts import Accounts
 from .drafts import Drafts
+from .forms import at_field
 from .publish import start_scheduler
 from .security import IDLE, LONGEST
 from .translations import compile_catalogues
@@ -112,6 +113,7 @@ def create_app(
     app.extensions["yizhan_content"] = folder
 
     security.init_app(app)
+    app.jinja_env.globals["at_field"] = at_field
     app.register_blueprint(auth.bp)
     app.register_blueprint(corrections.bp)
     admin = Admin(

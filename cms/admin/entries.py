@@ -30,7 +30,7 @@ from .drafts import drafts
 from .forms import FORMS, STATUS_LABELS, fields_from, fill, set_choices
 from .live import live_state
 from .preview import render_draft
-from .problems import in_chinese, told
+from .problems import form_field, in_chinese, told
 from .publish import admin_now, publisher
 from .reports import reports
 from .security import AdminForm, audit, current_user, require
@@ -501,7 +501,7 @@ class EntryView(BulkActions, BaseModelView):
 
     @staticmethod
     def _field_of(form, problem):  # a form field or None
-        name = problem.field.split(".")[0]
+        name = form_field(problem.field)
         return form.lat if name == "location" else form._fields.get(name)
 
     def _check_the_rest(self, form, entry: Entry | None, content: Content) -> None:

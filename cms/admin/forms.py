@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from wtforms import (
@@ -19,16 +20,17 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.core import UnboundField
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Optional, ValidationError
 
 from ..content import Entry, Site, slugs
+from ..content.chinese_hours import HoursError, read_hours
 from ..content.fields import LATITUDE, LONGITUDE, MEDIA_RE, PHONE_RE
-from ..content.hours import parse_line
 from ..content.schema import max_length, minimum
 from ..geo.coords import parse_pasted
 from .security import AdminForm
 
 DATETIME = "%Y-%m-%dT%H:%M"
+TAG_SEPARATORS = re.compile(r"[、，,；;\s]+")  # tags typed the way editors type lists
 STATUS_LABELS = {"draft": "草稿", "review": "待审核", "published": "已发布"}
 CRS = [("gcj02", "高德/腾讯（GCJ-02）"), ("bd09", "百度（BD-09）"), ("wgs84", "GPS（WGS-84）")]
 
@@ -56,34 +58,86 @@ def _phone(form, field) -> None:
 
 
 def _hours(form, field) -> None:
-    for number, line in enumerate(_lines(field.data), 1):
-        try:
-            parse_line(line)
-        except ValueError as exc:
-            raise ValidationError(f"第 {number} 行：{exc}") from None
+    try:
+        read_hours(field.data or "")
+    except HoursError as exc:
+        raise ValidationError(str(exc)) from None
 
 
-def _lines(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+def _hours_lines(text: str | None) -> list[str]:
+    """Return structured hours lines from what the editor wrote (周一至周五 8:30-17:30 too)."""
+    try:
+        return read_hours(text or "").lines
+    except HoursError:
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def longest(kind: str, name: str) -> Length:
+class Longest:
+    """At most ``size`` characters, else an error at the field saying how many there are.
+
+    Unlike WTForms' Length it gives the browser no ``maxlength``, which cuts a paste silently.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+
+    def __call__(self, form, field) -> None:
+        found = len(field.data or "")
+        if found > self.size:
+            raise ValidationError(f"最多 {self.size} 个字，现在有 {found} 个，请删短一些")
+
+
+class Between:
+    """A number from ``low`` to ``high`` (both allowed; None means no bound), said in Chinese."""
+
+    def __init__(self, low: float | None = None, high: float | None = None):
+        self.low, self.high = low, high
+
+    def __call__(self, form, field) -> None:
+        value = field.data
+        if value is None:
+            return
+        if self.low is not None and self.high is not None:
+            if not self.low <= value <= self.high:
+                raise ValidationError(f"应在 {self.low:g} 到 {self.high:g} 之间")
+        elif self.low is not None and value < self.low:
+            raise ValidationError(f"不能小于 {self.low:g}")
+        elif self.high is not None and value > self.high:
+            raise ValidationError(f"不能大于 {self.high:g}")
+
+
+def longest(kind: str, name: str) -> Longest:
     """Return a form check of the length the content layer allows a text field."""
-    return Length(max=max_length(kind, name))
+    return Longest(max_length(kind, name))
 
 
-def at_least(kind: str, name: str) -> NumberRange:
+def at_least(kind: str, name: str) -> Between:
     """Return a form check of the smallest number the content layer allows a field."""
-    return NumberRange(min=minimum(kind, name))
+    return Between(low=minimum(kind, name))
+
+
+def short_label_text(text: str) -> str:
+    """Return a label without its bracketed note: 纬度（WGS-84） → 纬度."""
+    return text.split("（")[0].strip()
+
+
+def short_label(field) -> str:
+    return short_label_text(field.label.text)
+
+
+def at_field(field, message: str) -> str:
+    """Return an error as shown under its field, naming the field by its Chinese label."""
+    label = short_label(field)
+    return message if label in message else f"{label}：{message}"
 
 
 class EntryForm(AdminForm):
     """Fields every kind has: the file name, the version loaded, the body, scheduling."""
 
     slug = StringField(
-        "网址名（slug）",
-        validators=[Length(max=slugs.MAX_LENGTH)],
-        description="只用小写英文字母、数字和连字符；留空则按标题拼音生成。",
+        "网址名",
+        validators=[Longest(slugs.MAX_LENGTH)],
+        description="网页地址的最后一段：只用小写英文字母、数字和连字符；留空则按标题拼音生成。",
     )
     version = HiddenField()
     publish_at = DateTimeLocalField("定时发布时间", format=DATETIME, validators=[Optional()])
@@ -103,8 +157,8 @@ class EntryForm(AdminForm):
 class NewsForm(EntryForm):
     title = StringField("标题", validators=[DataRequired("请填写标题"), longest("news", "title")])
     date = DateTimeLocalField("发布日期", format=DATETIME, validators=[DataRequired("请填写日期")])
-    category = SelectField("栏目", validators=[DataRequired()])
-    tags = StringField("标签", description="用逗号分隔，例如：工联会, 产业工人")
+    category = SelectField("栏目", validators=[DataRequired("请选择栏目")])
+    tags = StringField("标签", description="用顿号、逗号、分号或空格分开，例如：工联会、产业工人")
     summary = TextAreaField("摘要", validators=[longest("news", "summary")], render_kw={"rows": 2})
     cover = StringField("封面图", validators=[_media])
     author = StringField("作者", validators=[longest("news", "author")])
@@ -114,9 +168,13 @@ class ActivityForm(EntryForm):
     title = StringField(
         "活动名称", validators=[DataRequired("请填写名称"), longest("activities", "title")]
     )
-    starts_at = DateTimeLocalField("开始时间", format=DATETIME, validators=[DataRequired("请填写")])
-    ends_at = DateTimeLocalField("结束时间", format=DATETIME, validators=[DataRequired("请填写")])
-    brand = SelectField("活动品牌", validators=[DataRequired()])
+    starts_at = DateTimeLocalField(
+        "开始时间", format=DATETIME, validators=[DataRequired("请填写开始时间")]
+    )
+    ends_at = DateTimeLocalField(
+        "结束时间", format=DATETIME, validators=[DataRequired("请填写结束时间")]
+    )
+    brand = SelectField("活动品牌", validators=[DataRequired("请选择活动品牌")])
     street = SelectField("街道")
     venue = StringField("地点", validators=[longest("activities", "venue")])
     station = SelectField("所在阵地")
@@ -148,16 +206,16 @@ class ActivityForm(EntryForm):
 
 class StationForm(EntryForm):
     name = StringField("名称", validators=[DataRequired("请填写名称"), longest("stations", "name")])
-    type = SelectField("类型", validators=[DataRequired()])
-    street = SelectField("街道", validators=[DataRequired()])
+    type = SelectField("类型", validators=[DataRequired("请选择类型")])
+    street = SelectField("街道", validators=[DataRequired("请选择街道")])
     address = StringField(
         "地址", validators=[DataRequired("请填写地址"), longest("stations", "address")]
     )
     lat = FloatField(
-        "纬度（WGS-84）", validators=[DataRequired("请在地图上选点"), NumberRange(*LATITUDE)]
+        "纬度（WGS-84）", validators=[DataRequired("请在地图上选点"), Between(*LATITUDE)]
     )
     lng = FloatField(
-        "经度（WGS-84）", validators=[DataRequired("请在地图上选点"), NumberRange(*LONGITUDE)]
+        "经度（WGS-84）", validators=[DataRequired("请在地图上选点"), Between(*LONGITUDE)]
     )
     paste = StringField(
         "粘贴坐标", description="从高德或百度地图复制的“经度,纬度”，会换算为 WGS-84"
@@ -166,7 +224,7 @@ class StationForm(EntryForm):
     hours = TextAreaField(
         "开放时间",
         validators=[DataRequired("请填写开放时间"), _hours],
-        description="每行一条，例如 mon-fri 08:30-12:00,14:00-18:00；sun closed",
+        description="每行一条，例如：周一至周五 8:30-12:00,14:00-18:00；周日休息；全天开放",
         render_kw={"rows": 3},
     )
     amenities = CheckboxesField("服务设施")
@@ -249,7 +307,7 @@ def fill(form: EntryForm, entry: Entry, tz: ZoneInfo) -> None:
             if isinstance(value, dt.datetime):
                 value = local(value)
             elif name == "tags":
-                value = ", ".join(value)
+                value = "、".join(value)
             elif name == "hours":
                 value = "\n".join(value)
             form[name].data = value
@@ -260,6 +318,13 @@ def fill(form: EntryForm, entry: Entry, tz: ZoneInfo) -> None:
         form.reg_phone.data, form.reg_deadline.data = reg.phone, reg.deadline
         form.reg_capacity.data, form.reg_registered.data = reg.capacity, reg.registered or None
         form.reg_url.data = reg.url
+
+
+def _location(lat: float | None, lng: float | None) -> dict | None:
+    """Return the location of two coordinates; None (位置：必填) until both are there."""
+    if lat is None or lng is None:
+        return None
+    return {"lat": round(lat, 6), "lng": round(lng, 6)}
 
 
 def fields_from(form: EntryForm, kind: str, tz: ZoneInfo) -> dict:
@@ -273,7 +338,7 @@ def fields_from(form: EntryForm, kind: str, tz: ZoneInfo) -> dict:
 
     out: dict = {}
     if kind == "news":
-        tags = [t.strip() for t in text("tags").replace("，", ",").split(",") if t.strip()]
+        tags = [t for t in TAG_SEPARATORS.split(text("tags")) if t]
         out.update(
             title=text("title"),
             date=aware(form.date.data),
@@ -310,8 +375,8 @@ def fields_from(form: EntryForm, kind: str, tz: ZoneInfo) -> dict:
             type=form.type.data,
             street=form.street.data,
             address=text("address"),
-            location={"lat": round(form.lat.data, 6), "lng": round(form.lng.data, 6)},
-            hours=_lines(form.hours.data),
+            location=_location(form.lat.data, form.lng.data),
+            hours=_hours_lines(form.hours.data),
             amenities=list(form.amenities.data or []),
             access=form.access.data,
             phone=text("phone"),

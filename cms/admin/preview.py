@@ -21,6 +21,21 @@ from ..public.app import THEMES, create_app, site_data
 from ..public.links import make_resolver
 from ..public.urls import entry_path
 from ..render import render_markdown
+from ..render.removed import removed_by_sanitiser
+
+_REMOVED = {
+    "tag:iframe": "iframe",
+    "tag:script": "脚本",
+    "tag:style": "样式表",
+    "tag:font": "字体设置",
+    "tag:b": "b 加粗（请用 **粗体**）",
+    "tag:i": "i 斜体（请用 *斜体*）",
+    "tag:u": "下划线",
+    "style:color": "颜色",
+    "style": "样式",
+    "event": "事件脚本",
+    "scheme": "不安全的链接",
+}
 
 SITE_PATH = "/admin/site"
 # Creating a Flask app compiles its URL rules; CPython 3.11 before 3.11.8 can fail such
@@ -60,12 +75,29 @@ def render_draft(
     finally:
         response.close()
     notes = "".join(f"<li>正文链接无效：{escape(b.reason)}</li>" for b in broken)
+    removed = removed_note(forced.body)
+    if removed:
+        notes += f'<li id="preview-removed">{escape(removed)}</li>'
     banner = (
         '<div role="status" style="background:#fff3cd;color:#5c4400;padding:.5rem 1rem;'
         'border-bottom:1px solid #e0c060;font-size:14px">预览：此页面尚未发布，仅编辑可见。'
         f"{'<ul>' + notes + '</ul>' if notes else ''}</div>"
     )
     return response.status_code, html.replace("<body>", "<body>" + banner, 1)
+
+
+def removed_note(body: str) -> str:
+    """Say what the sanitiser takes out of ``body``: 已去掉：iframe 1 处，颜色 2 处（…）."""
+    found = removed_by_sanitiser(body)
+    if not found:
+        return ""
+
+    def name(key: str) -> str:
+        kind, _, what = key.partition(":")
+        return _REMOVED.get(key) or (f"{what} 标签" if kind == "tag" else f"{what} 属性")
+
+    parts = "，".join(f"{name(key)} {count} 处" for key, count in found.most_common())
+    return f"已去掉：{parts}（网站只保留文字、标题、列表、表格、链接和图片等格式）"
 
 
 class SitePreview:

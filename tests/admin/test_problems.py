@@ -80,5 +80,5 @@ def test_the_form_shows_the_problem_in_chinese_at_its_field(content_copy, as_rol
         {**FORM, "slug": "tag-test", "tags": "送清凉, 上/下班", "action": "save"},
     )
     errors = field_errors(response.get_data(as_text=True))
-    assert errors["tags"] == ["标签 '上/下班' 最多 30 个字符，且不能含“/”"]
+    assert errors["tags"] == ["标签 “上/下班” 最多 30 个字，且不能含“/”"]
     assert not (content_copy / "news" / "tag-test.md").exists()
