@@ -11,6 +11,7 @@ from flask_admin.menu import MenuLink
 
 from ..content import Content, Entry, Problem
 from ..content.folder import ContentFolder
+from ..content.freshness import stale_stations
 from ..content.workflow import publish_state, schedule_times
 from .audit_log import AuditView
 from .comments import notes
@@ -99,6 +100,12 @@ class HomeView(AdminIndexView):
             draft_count=len(drafts),
             problems=problem_lines(content),
             counts={k: len(v) for k, v in content.entries.items()},
+            stale=stale_stations(
+                list(content.entries.get("stations", {}).values()),
+                content.site.stale_after_months,
+                now.date(),
+            ),
+            stale_months=content.site.stale_after_months,
             tz=ZoneInfo(tz),
         )
 
