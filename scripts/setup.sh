@@ -28,8 +28,20 @@ if ! command -v npm >/dev/null; then
     exit 1
   fi
 fi
+# content/ is a git repository (every version of every file); the admin runs Debian's git.
+if ! command -v git >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq git >/dev/null
+  else
+    echo "git is missing: sudo apt-get install git" >&2
+    exit 1
+  fi
+fi
 (cd themes/default && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 .venv/bin/python -m cms.maps.vendor
+# The admin's own (Tom Select: searchable pickers), pinned in cms/admin/package-lock.json.
+(cd cms/admin && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+.venv/bin/python -m cms.admin.vendor
 # Test-only data (the Big List of Naughty Strings, pinned in tests/security/package-lock.json);
 # its install script only updates a git submodule, so it is not run. axe-core (pinned in
 # tests/browser/package-lock.json) is injected into pages by the accessibility tests; it has no

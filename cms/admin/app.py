@@ -16,6 +16,7 @@ from flask_babel import Babel
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..content.folder import ContentFolder
+from ..content.repo import Repo
 from . import auth, corrections, security, views
 from .accounts import Accounts
 from .drafts import Drafts
@@ -109,6 +110,7 @@ def create_app(
     accounts = Accounts(instance / "admin.sqlite3", app.config.get("YIZHAN_ARGON2"))
     app.extensions["yizhan_accounts"] = accounts
     app.extensions["yizhan_drafts"] = Drafts(instance / "drafts.sqlite3")
+    Repo(content_root).ensure()  # every version of every file is kept from the first start
     folder = ContentFolder(content_root)
     app.extensions["yizhan_content"] = folder
 

@@ -22,7 +22,7 @@ from ..content.reader import context_for, parse_entry
 from ..content.workflow import publish_state
 from ..geo.coords import parse_pasted
 from ..maps.tiles import OSM, tiles_for
-from . import listing, references
+from . import listing, merge, references
 from .bulk import BulkActions
 from .comments import EVENTS, notes
 from .diffs import diff
@@ -337,12 +337,7 @@ class EntryView(BulkActions, BaseModelView):
         return entry.status != "published" and not self._was_published(entry)
 
     def _was_published(self, entry: Entry) -> bool:
-        root = self.content().root
-        for revision in writer.history(root, self.kind, entry.slug)[:50]:
-            text = writer.revision_text(root, self.kind, entry.slug, revision.id) or ""
-            if "\nstatus: published\n" in text.partition("\n---\n")[0] + "\n":
-                return True
-        return False
+        return writer.was_published(self.content().root, self.kind, entry.slug)
 
     def _tiles(self):
         try:
@@ -533,23 +528,71 @@ class EntryView(BulkActions, BaseModelView):
         base = None
         others = []
         for revision in writer.history(root, self.kind, slug):
-            if revision.version == expected:
-                base = writer.revision_text(root, self.kind, slug, revision.id)
+            text = writer.revision_text(root, self.kind, slug, revision.id)
+            if text is not None and writer.version_of(text.encode()) == expected:
+                base = text
                 break
             others.append(revision)
         audit("conflict", f"{self.kind}/{slug}")
+        fields = merge.choices(self.kind, base, current, mine) if current is not None else []
         body = self.render(
             "admin/entries/conflict.html",
             slug=slug,
             current=current,
             mine=mine,
             others=others,
-            their_change=diff(base, current, "你打开时", "现在") if base is not None else None,
-            against_mine=diff(current, mine, "现在的版本", "你的版本"),
+            fields=[f for f in fields if f.name != merge.BODY],
+            body=next((f for f in fields if f.name == merge.BODY), None),
+            rows=merge.side_by_side(merge.Sides.of(current).body, merge.Sides.of(mine).body),
             edit_url=self.get_url(".edit_view", id=slug),
             tz=self.tz,
         )
         return body, 409
+
+    @expose("/merge/", methods=("POST",))
+    def merge_view(self):
+        """Save the merge chosen on the conflict page: the other save, with the fields taken
+        from yours; the same checks as a save, and a publish when what is live changes."""
+        content, user = self.content(), current_user()
+        slug, mine = request.form.get("id", ""), request.form.get("mine", "")
+        entry = content.get(self.kind, slug)
+        if entry is None:
+            flash("没有合并：这个条目已被删除，请复制你的版本另建。", "danger")
+            return redirect(self.get_url(".index_view"))
+        if request.form.get("version", "") != entry.version:  # saved again meanwhile
+            return self._conflict(slug, request.form.get("base", ""), mine)
+        theirs = writer.entry_path(content.root, self.kind, slug).read_text(encoding="utf-8")
+        taken = {
+            key.removeprefix("take-"): value
+            for key, value in request.form.items()
+            if key.startswith("take-")
+        }
+        if not user.can(workflow.SCHEDULE_ROLE):  # writers neither schedule nor unschedule
+            taken.pop("publish_at", None)
+            taken.pop("unpublish_at", None)
+        text = merge.merged(self.kind, theirs, mine, taken)
+        new, problems = parse_entry(
+            text.encode(), self.kind, slug, context_for(content.site), f"content/{entry.source}"
+        )
+        if new is None or problems:
+            flash("合并的结果没有通过检查，没有保存：" + "；".join(map(told, problems)), "danger")
+            return self._conflict(slug, request.form.get("base", ""), mine)
+        require(workflow.role_needed("save", entry.status, new.status))
+        refused = references.refusals(content, new, writer.fields_of(new), new.body, self.now())
+        if refused:
+            flash("没有保存：" + "；".join(r.message for r in refused), "danger")
+            return self._conflict(slug, request.form.get("base", ""), mine)
+        try:
+            writer.save(content.root, self.kind, slug, text, entry.version, user.name)
+        except writer.Conflict:
+            return self._conflict(slug, request.form.get("base", ""), mine)
+        audit("merge", f"{self.kind}/{slug}", STATUS_LABELS.get(new.status, new.status))
+        if "published" not in (entry.status, new.status):
+            flash(f"已合并并保存：{new.title_text}", "success")
+            return redirect(self.get_url(".edit_view", id=slug))
+        job = publisher().start(user.name)
+        flash(f"已合并并保存：{new.title_text}。正在更新网站…", "success")
+        return redirect(self.get_url(".edit_view", id=slug, publishing=job.id))
 
     def _missing(self, slug: str, content: Content):
         problems = [p for p in content.problems if p.path == f"content/{self.kind}/{slug}.md"]

@@ -65,6 +65,7 @@ class Site:
     streets: dict[str, Term] = field(default_factory=dict)
     menu: list[MenuItem] = field(default_factory=list)
     deploy: dict[str, DeployTarget] = field(default_factory=dict)  # see targets.py
+    backup_remote: str = ""  # backup.remote: a git repository the content history is pushed to
 
     def url(self, path: str) -> str:
         """Return the absolute URL of a site path (``/news/x/``)."""

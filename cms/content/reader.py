@@ -76,6 +76,11 @@ def read_site(path: Path, label: str = "content/site.yml") -> tuple[Site | None,
             kwargs["map"] = _map(value, problem)
         elif key == "deploy":
             kwargs["deploy"] = read_targets(value, problem)
+        elif key == "backup":
+            if not isinstance(value, dict) or not isinstance(value.get("remote"), str):
+                problem("backup", "must be {remote: a git repository's path or URL}")
+            else:
+                kwargs["backup_remote"] = value["remote"]
         elif key == "menu":
             if not isinstance(value, list) or not all(
                 isinstance(i, dict)

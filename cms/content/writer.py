@@ -1,8 +1,9 @@
-"""Save entry files: compare-and-swap on the version an editor loaded, a revision per save.
+"""Save entry files: compare-and-swap on the version an editor loaded, a commit per save.
 
 Every save and delete is serialised per entry with an advisory lock (so several server
-processes can save at once), checked against the version the editor started from, recorded
-as a revision under ``content/.history/<kind>/<slug>/`` and written atomically.
+processes can save at once), checked against the version the editor started from, written
+atomically and committed to the content folder's git repository (``repo``) with the editor
+as its author; history, diff and restore read that repository.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,10 +24,11 @@ from .errors import Problem
 from .fields import SLUG_RE
 from .model import KINDS, Entry
 from .reader import context_for, parse_entry, read_site
+from .repo import EXTERNAL, Repo, is_commit_id
 from .schema import FIELDS
 from .store import write_atomic
 
-HISTORY = ".history"
+LOCKS = "yizhan-locks"  # per-entry lock files, inside the repository's .git folder
 
 
 class Conflict(Exception):
@@ -49,13 +50,20 @@ class InvalidEntry(ValueError):
 
 @dataclass(frozen=True)
 class Revision:
-    """One saved state of an entry (``text`` None means the entry was deleted)."""
+    """One committed state of an entry (a ``delete`` has no text)."""
 
-    id: str
-    author: str
+    id: str  # the commit
+    author: str  # the account, or 外部修改
     time: dt.datetime
-    version: str | None
-    action: str  # create | save | delete | restore
+    action: str  # create | save | delete | restore | outside
+    author_name: str = ""
+
+    @property
+    def who(self) -> str:
+        """Return the author as shown: display name and account, or 外部修改."""
+        if self.author == EXTERNAL or not self.author_name or self.author_name == self.author:
+            return self.author
+        return f"{self.author_name}（{self.author}）"
 
 
 def version_of(data: bytes) -> str:
@@ -114,10 +122,13 @@ def save(
     expected: str | None,
     author: str,
     action: str = "save",
+    author_name: str = "",
+    commit: bool = True,
 ) -> str:
     """Write ``text`` if the file is still at version ``expected`` (None: must not exist).
 
     Returns the new version; raises Conflict or InvalidEntry and then writes nothing.
+    ``commit`` False leaves the change for one commit of many (an import's 外部修改).
     """
     path = entry_path(root, kind, slug)
     problems = validate(root, kind, slug, text)
@@ -132,14 +143,18 @@ def save(
             raise Conflict(current.decode("utf-8", "replace") if current else None, current_version)
         if current == data:
             return expected or version_of(data)
-        new_version = version_of(data)
         action = "create" if current is None and action == "save" else action
-        _record(root, kind, slug, data, new_version, author, action)
-        write_atomic(path, data)
-        return new_version
+        repo = Repo(root)
+        with repo.locked():  # written and committed before anyone commits outside changes
+            write_atomic(path, data)
+            if commit:
+                repo.commit_file(f"{kind}/{slug}.md", author, author_name or author, action)
+        return version_of(data)
 
 
-def delete(root: Path, kind: str, slug: str, expected: str, author: str) -> None:
+def delete(
+    root: Path, kind: str, slug: str, expected: str, author: str, author_name: str = ""
+) -> None:
     """Delete an entry if it is still at version ``expected``; the last text stays in history."""
     path = entry_path(root, kind, slug)
     with _locked(root, kind, slug):
@@ -149,38 +164,45 @@ def delete(root: Path, kind: str, slug: str, expected: str, author: str) -> None
                 current.decode("utf-8", "replace") if current else None,
                 version_of(current) if current else None,
             )
-        _record(root, kind, slug, None, None, author, "delete")
-        path.unlink()
-        _fsync_dir(path.parent)
+        repo = Repo(root)
+        with repo.locked():
+            path.unlink()
+            _fsync_dir(path.parent)
+            repo.commit_file(f"{kind}/{slug}.md", author, author_name or author, "delete")
 
 
 def history(root: Path, kind: str, slug: str) -> list[Revision]:
-    """Return an entry's revisions, newest first."""
-    folder = _history_dir(root, kind, slug)
-    revisions = []
-    for meta in sorted(folder.glob("*.json"), reverse=True) if folder.is_dir() else []:
-        info = json.loads(meta.read_text(encoding="utf-8"))
-        revisions.append(
-            Revision(
-                meta.stem,
-                info["author"],
-                dt.datetime.fromisoformat(info["time"]),
-                info.get("version"),
-                info["action"],
-            )
+    """Return an entry's revisions, newest first (its first version included)."""
+    entry_path(root, kind, slug)  # validates kind and slug
+    return [
+        Revision(
+            c.id,
+            c.author,
+            c.time,
+            "delete" if c.deleted else c.action,
+            c.author_name,
         )
-    return revisions
+        for c in Repo(root).log(f"{kind}/{slug}.md")
+    ]
 
 
 def revision_text(root: Path, kind: str, slug: str, revision_id: str) -> str | None:
-    """Return the text saved in a revision (None for a deletion)."""
-    folder = _history_dir(root, kind, slug)
-    if not revision_id.replace("-", "").replace("T", "").replace("Z", "").isdigit():
+    """Return the text saved in a revision (None for a deletion); KeyError if unknown."""
+    entry_path(root, kind, slug)
+    if not is_commit_id(revision_id):
         raise ValueError(f"{revision_id!r} is not a revision id")
-    text = folder / f"{revision_id}.md"
-    if not (folder / f"{revision_id}.json").exists():
-        raise KeyError(revision_id)
-    return text.read_text(encoding="utf-8") if text.exists() else None
+    data = Repo(root).show(revision_id, f"{kind}/{slug}.md")
+    if data is None:
+        if not any(r.id == revision_id for r in history(root, kind, slug)):
+            raise KeyError(revision_id)
+        return None
+    return data.decode("utf-8", "replace")
+
+
+def was_published(root: Path, kind: str, slug: str) -> bool:
+    """Tell whether any version of the entry was ever saved as published."""
+    entry_path(root, kind, slug)
+    return Repo(root).ever_had_line(f"{kind}/{slug}.md", "status: published")
 
 
 def restore(
@@ -196,18 +218,20 @@ def restore(
 def last_saved(root: Path, kind: str, slug: str) -> Entry | None:
     """Return the entry as the admin last saved it, if that save was published and still reads.
 
-    A build that meets a file broken by hand keeps this version live instead. Only the newest
-    revision counts: an older published one may have been withdrawn since.
+    A build that meets a file broken by hand keeps this version live instead. Changes made
+    outside the admin (外部修改) are passed over, and only the newest admin save counts: an
+    older published one may have been withdrawn since.
     """
+    site, _ = read_site(Path(root) / "site.yml")
+    if site is None:
+        return None
     try:
         revisions = history(root, kind, slug)
     except ValueError:
         return None
-    if not revisions:
-        return None
-    text = revision_text(root, kind, slug, revisions[0].id)
-    site, _ = read_site(Path(root) / "site.yml")
-    if text is None or site is None:
+    saved = next((r for r in revisions if r.author != EXTERNAL), None)
+    text = revision_text(root, kind, slug, saved.id) if saved else None
+    if text is None:
         return None
     entry, problems = parse_entry(
         text.encode("utf-8"), kind, slug, context_for(site), f"content/{kind}/{slug}.md"
@@ -217,36 +241,14 @@ def last_saved(root: Path, kind: str, slug: str) -> Entry | None:
     return entry
 
 
-def _record(
-    root: Path,
-    kind: str,
-    slug: str,
-    data: bytes | None,
-    version: str | None,
-    author: str,
-    action: str,
-) -> None:
-    folder = _history_dir(root, kind, slug)
-    now = dt.datetime.now(dt.UTC)
-    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
-    existing = {p.stem for p in folder.glob(f"{stamp}*.json")}
-    rev_id = stamp if stamp not in existing else f"{stamp}-{len(existing)}"
-    if data is not None:
-        write_atomic(folder / f"{rev_id}.md", data)
-    meta = {"author": author, "time": now.isoformat(), "version": version, "action": action}
-    write_atomic(folder / f"{rev_id}.json", json.dumps(meta, ensure_ascii=False).encode())
-
-
-def _history_dir(root: Path, kind: str, slug: str) -> Path:
-    entry_path(root, kind, slug)  # validates kind and slug
-    return Path(root) / HISTORY / kind / slug
-
-
 @contextmanager
 def _locked(root: Path, kind: str, slug: str) -> Iterator[None]:
-    folder = _history_dir(root, kind, slug)
+    entry_path(root, kind, slug)  # validates kind and slug
+    repo = Repo(root)
+    repo.ensure()
+    folder = repo.git_dir / LOCKS / kind
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "a+b") as handle:
+    with open(folder / f"{slug}.lock", "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -34,6 +34,7 @@ from ..public.app import create_app, site_data
 from ..public.data import SiteData
 from ..render.images import Renditions
 from . import search
+from .backup import commit_outside, push_backup
 from .cache import BuildCache, code_version
 from .freeze import Plan, Progress, Target, freeze, plan
 from .held import Held, SetAside
@@ -113,6 +114,7 @@ class Builder:
         """
         before = self.cache.plan.live if self.cache.plan is not None else None
         aside = None if strict else SetAside(self.content_root, before)
+        commit_outside(self.content_root, log)
         while True:
             try:
                 result = self._build(now, progress, log, full, aside)
@@ -124,6 +126,7 @@ class Builder:
             if aside is not None:
                 result.held = list(aside.held.values())
                 result.warnings[:0] = [str(held) for held in result.held]
+            result.warnings += push_backup(self.content_root, log)
             return result
 
     def _build(

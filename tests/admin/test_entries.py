@@ -177,13 +177,14 @@ def test_restore_brings_back_a_revision(content_copy, as_role):
     editor.post("/admin/pages/edit/?id=about", {**data, "body": "全部改掉了。\n", "action": "save"})
     assert "全部改掉了" in path.read_text(encoding="utf-8")
     history = editor.get("/admin/pages/history/?id=about").get_data(as_text=True)
-    revisions = re.findall(r"rev=([0-9TZ-]+)", history)
-    assert len(revisions) == 2
-    page = editor.get(f"/admin/pages/revision/?id=about&rev={revisions[-1]}")
+    revisions = re.findall(r"rev=([0-9a-f]{40})", history)
+    assert len(revisions) == 3  # the file as it was before the first save is kept too
+    assert "外部修改" in history
+    page = editor.get(f"/admin/pages/revision/?id=about&rev={revisions[1]}")
     assert "全部改掉了" in page.get_data(as_text=True)  # the diff against now shows it
     version = load(content_copy).get("pages", "about").version
     response = editor.post(
-        "/admin/pages/restore/", {"id": "about", "rev": revisions[-1], "version": version}
+        "/admin/pages/restore/", {"id": "about", "rev": revisions[1], "version": version}
     )
     assert response.status_code == 302
     assert path.read_text(encoding="utf-8") == first

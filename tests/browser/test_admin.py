@@ -1,4 +1,4 @@
-"""The admin in a real browser: write, preview, publish and read; the map picker; a conflict."""
+"""The admin in a real browser: write, preview, publish and read; the map picker; a withdrawal."""
 
 from __future__ import annotations
 
@@ -160,29 +160,6 @@ def test_station_is_placed_with_the_map_picker(browser, admin_site):
     assert f"location:\n  lat: {lat}\n  lng: {lng}\n" in text
     assert "hours:\n- mon-sun 09:00-18:00\n" in text
     context.close()
-
-
-def test_two_editors_and_the_second_save_meets_the_conflict_page(browser, admin_site):
-    pages = []
-    for _ in range(2):
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
-        page = context.new_page()
-        _login(page, admin_site)
-        page.goto(admin_site.url + "/admin/pages/edit/?id=about")
-        pages.append(page)
-    first, second = pages
-    first.locator("#body").fill("第一位编辑的版本。\n")
-    first.get_by_role("button", name="保存").first.click()
-    expect(first.locator(".alert-success")).to_contain_text("已保存")
-    second.locator("#body").fill("第二位编辑的版本，不能丢。\n")
-    second.get_by_role("button", name="保存").first.click()
-    expect(second.locator("h1")).to_have_text("保存冲突：没有保存")
-    expect(second.locator("#mine")).to_have_value(re.compile("第二位编辑的版本，不能丢。"))
-    expect(second.locator("pre.diff").first).to_contain_text("第一位编辑的版本。")
-    saved = (admin_site.content / "pages" / "about.md").read_text("utf-8")
-    assert "第一位编辑的版本。" in saved and "第二位" not in saved
-    for page in pages:
-        page.context.close()
 
 
 def test_a_station_withdrawn_while_referenced_goes_with_its_referrers_past_a_broken_file(

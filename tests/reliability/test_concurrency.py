@@ -1,5 +1,8 @@
 """Twenty editors saving at once through gunicorn: every save is stored or refused, none lost.
 
+Every save is a commit in the content folder's git repository; the revisions checked here are
+read back from it.
+
 The admin runs as in production (``gunicorn -w 4 cms.admin.wsgi:app``) on 127.0.0.1; each client
 is its own session with its own login and CSRF token, loading the edit form before every save
 and posting the version it loaded, as a browser would.
@@ -7,7 +10,6 @@ and posting the version it loaded, as a browser would.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -26,6 +28,7 @@ from lxml import html
 
 from cms.admin.accounts import Accounts
 from cms.content import load, writer
+from cms.content.repo import EXTERNAL
 from tests.conftest import DATA
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -197,18 +200,17 @@ def _run(editors: list[Editor], work) -> None:  # work(editor) runs in a thread
 
 
 def _revisions(content: Path, slug: str) -> list[tuple[str, str]]:
-    """Return the marker and version of every revision of a news entry, oldest first."""
-    folder = content / writer.HISTORY / "news" / slug
-    texts = sorted(folder.glob("*.md"))
-    assert len(texts) == len(list(folder.glob("*.json"))), f"{slug}: a revision lost its text"
+    """Return the marker and version of every admin save of a news entry, oldest first, as
+    the content repository's commits hold them (the file as it was before is left out)."""
     revisions = []
-    for text in texts:
-        data = text.read_bytes()
-        found = MARKER.findall(data.decode("utf-8"))
-        assert len(found) == 1, (text, found)
-        meta = json.loads(text.with_suffix(".json").read_text(encoding="utf-8"))
-        assert meta["version"] == writer.version_of(data), text
-        revisions.append((found[0], meta["version"]))
+    for revision in reversed(writer.history(content, "news", slug)):
+        if revision.author == EXTERNAL:
+            continue
+        assert revision.author == "editor", revision
+        text = writer.revision_text(content, "news", slug, revision.id)
+        found = MARKER.findall(text or "")
+        assert len(found) == 1, (revision, found)
+        revisions.append((found[0], writer.version_of(text.encode("utf-8"))))
     return revisions
 
 
@@ -284,6 +286,10 @@ def test_twenty_editors_under_gunicorn_lose_no_save(tmp_path: Path):
     assert loaded.problems == []
     assert set(loaded.entries["news"]) >= {SHARED, *slugs.values()}
     assert list(content.rglob("*.tmp")) == []
+    # Every save is committed and the repository is sound.
+    git = ["git", "-C", str(content)]
+    assert subprocess.run([*git, "status", "--porcelain"], capture_output=True).stdout == b""
+    assert subprocess.run([*git, "fsck", "--no-progress"], capture_output=True).returncode == 0
 
     print(
         f"\nconcurrency: {CLIENTS} clients x {SAVES} saves x 2 rounds under gunicorn -w 4: "

@@ -62,10 +62,13 @@ def test_every_save_is_a_revision_and_restore_brings_text_back(content_copy):
     v1 = writer.save(content_copy, "pages", entry.slug, original + "\n改动一\n", entry.version, "a")
     v2 = writer.save(content_copy, "pages", entry.slug, original + "\n改动二\n", v1, "b")
     revisions = writer.history(content_copy, "pages", entry.slug)
-    assert [r.author for r in revisions] == ["b", "a"]
+    # the version on disk before the first save is the first revision
+    assert [r.author for r in revisions] == ["b", "a", "外部修改"]
     writer.restore(content_copy, "pages", entry.slug, revisions[1].id, v2, "c")
     assert _text(content_copy, "pages", entry.slug) == original + "\n改动一\n"
     assert writer.history(content_copy, "pages", entry.slug)[0].action == "restore"
+    first = writer.history(content_copy, "pages", entry.slug)[-1]
+    assert writer.revision_text(content_copy, "pages", entry.slug, first.id) == original
 
 
 def test_delete_keeps_the_last_text_in_history(content_copy):

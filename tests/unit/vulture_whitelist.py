@@ -93,3 +93,5 @@ _.running
 _._check_endpoints
 # Werkzeug reads it when the form is parsed (cms/admin/corrections.py caps one endpoint).
 _.max_content_length
+# Revision.who: the history, revision and conflict templates show it (cms/admin/templates).
+_.who

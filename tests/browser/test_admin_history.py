@@ -1,0 +1,52 @@
+"""The admin in a real browser: a conflict merged field by field; a renamed address redirects."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from cms.content import load
+
+from .test_admin import _login
+from .test_admin import admin_site as admin_site  # the fixture: the admin and the built site
+
+
+def test_a_conflict_is_merged_field_by_field_and_saved_in_one_step(browser, admin_site):
+    pages = []
+    for _ in range(2):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        _login(page, admin_site)
+        page.goto(admin_site.url + "/admin/news/edit/?id=plenary-2026")
+        pages.append(page)
+    first, second = pages
+    first.locator("#title").fill("对方改过的标题")
+    first.get_by_role("button", name="保存").first.click()
+    expect(first.locator(".alert-success")).to_contain_text("已保存")
+
+    second.locator("#summary").fill("我这边写的摘要")
+    second.locator("#body").fill("我重写的正文第一段。\n")
+    second.get_by_role("button", name="保存").first.click()
+    expect(second.locator("h1")).to_have_text("保存冲突：没有保存")
+    title = second.locator("#merge-title")
+    expect(title).to_contain_text("对方改过的标题")
+    expect(title.get_by_label("用对方的")).to_be_checked()  # only they changed it
+    expect(second.locator("#merge-summary").get_by_label("用你的")).to_be_checked()
+    sides = second.locator(".diff-sides")
+    expect(sides.locator("thead th")).to_have_text(["对方保存的", "你的"])
+    expect(sides.locator(".diff-mine").filter(has_text="我重写的正文第一段。")).to_have_count(1)
+    expect(second.locator("#conflict-others")).to_contain_text("editor")
+    expect(second.locator("#mine")).to_have_value(re.compile("我重写的正文第一段。"))  # kept
+    second.locator("#merge-body").get_by_label("用你的正文").check()
+    second.get_by_role("button", name="保存合并结果").click()
+
+    second.wait_for_url("**/admin/news/edit/?id=plenary-2026*")
+    expect(second.locator(".alert-success")).to_contain_text("已合并并保存")
+    expect(second.locator("#title")).to_have_value("对方改过的标题")
+    expect(second.locator("#summary")).to_have_value("我这边写的摘要")
+    entry = load(admin_site.content).get("news", "plenary-2026")
+    assert (entry.title, entry.summary) == ("对方改过的标题", "我这边写的摘要")
+    assert entry.body.strip() == "我重写的正文第一段。"
+    for page in pages:
+        page.context.close()
