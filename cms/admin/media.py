@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, jsonify, redirect, request, url_for
@@ -10,7 +11,9 @@ from flask_admin import expose
 
 from ..content.library import describe, remember_upload
 from ..content.media import MediaError, MediaInUse, delete_media, list_media, store_upload
+from ..content.pasted import FetchPolicy, paste_to_markdown
 from .security import SecureView, audit, current_user, require
+from .wechat import wechat_html
 
 
 class MediaView(SecureView):
@@ -86,6 +89,35 @@ class MediaView(SecureView):
         return self.render(
             "admin/media_describe.html", file=found, errors=errors, form=request.form
         )
+
+    @expose("/paste/", methods=("POST",))
+    def paste(self):
+        """Turn HTML pasted into the body into Markdown, putting its images in the library."""
+        config = current_app.config
+        policy = FetchPolicy(
+            enabled=bool(
+                config.get("YIZHAN_PASTE_FETCH", os.environ.get("YIZHAN_PASTE_FETCH") == "1")
+            ),
+            local=bool(config.get("YIZHAN_PASTE_FETCH_LOCAL")),
+        )
+        media_root = self.store.content().root / "media"
+        try:
+            result = paste_to_markdown(
+                request.form.get("html", ""), media_root, self._now(), policy
+            )
+        except MediaError as exc:
+            return jsonify(markdown="", stored=[], warnings=[str(exc)]), 400
+        for ref in result.stored:
+            audit("upload", ref, "粘贴")
+        return jsonify(markdown=result.markdown, stored=result.stored, warnings=result.warnings)
+
+    @expose("/wechat/", methods=("POST",))
+    def wechat(self):
+        """Return the body being edited as HTML with inline styles for the 公众号 editor."""
+        kind = request.form.get("kind", "")
+        kind = kind if kind in ("news", "activities", "stations", "pages") else "news"
+        html, broken = wechat_html(self.store.content(), kind, request.form.get("body", ""))
+        return jsonify(html=html, broken=broken)
 
     @expose("/upload/", methods=("POST",))
     def upload(self):
