@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from zoneinfo import ZoneInfo
 
@@ -30,14 +31,41 @@ from ..geo.coords import parse_pasted
 from .security import AdminForm
 
 DATETIME = "%Y-%m-%dT%H:%M"
+SEARCHABLE = 15  # a select with more options than this gets a search box
 TAG_SEPARATORS = re.compile(r"[、，,；;\s]+")  # tags typed the way editors type lists
 STATUS_LABELS = {"draft": "草稿", "review": "待审核", "published": "已发布"}
 CRS = [("gcj02", "高德/腾讯（GCJ-02）"), ("bd09", "百度（BD-09）"), ("wgs84", "GPS（WGS-84）")]
 
 
-def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
-    """Return select options from (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
+def options(pairs: list[tuple[str, str]], blank: bool = False) -> list[SelectChoice]:
+    """Return select options from (value, label) pairs, after a （无） option when ``blank``.
+
+    A long list (more than SEARCHABLE) is sorted by its Chinese labels and each option carries
+    its spelling (data-pinyin, data-initials), which admin.js searches: 坂田 is found by 坂田,
+    bantian and bt.
+    """
+    first = [SelectChoice("", "（无）")] if blank else []
+    if len(pairs) <= SEARCHABLE:
+        return first + [SelectChoice(value, label) for value, label in pairs]
+    spelled = sorted((spelling(label), label, value) for value, label in pairs)
+    return first + [
+        SelectChoice(value, label, render_kw={"data-pinyin": pin, "data-initials": ini})
+        for (pin, ini), label, value in spelled
+    ]
+
+
+@functools.lru_cache(maxsize=4096)
+def spelling(label: str) -> tuple[str, str]:
+    """Return a label's pinyin and initials: 坂田街道 → ("bantianjiedao", "btjd").
+
+    pypinyin's dictionaries take ~57 MB: they are loaded by the first long list, never by a
+    process that shows none.
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    words = lazy_pinyin(label, style=Style.NORMAL, errors=lambda s: s.split())
+    words = [w.strip().lower() for w in words if w.strip()]
+    return "".join(words), "".join(w[0] for w in words)
 
 
 class CheckboxesField(SelectMultipleField):
@@ -272,15 +300,14 @@ def set_choices(
     """Fill the selects from site.yml's vocabularies (they can change while the admin runs)."""
 
     def terms(name: str, blank: bool = False) -> list[SelectChoice]:
-        pairs = [(t.key, t.label) for t in getattr(site, name).values()]
-        return options([("", "（无）")] + pairs if blank else pairs)
+        return options([(t.key, t.label) for t in getattr(site, name).values()], blank)
 
     if kind == "news":
         form.category.choices = terms("news_categories")
     elif kind == "activities":
         form.brand.choices = terms("activity_brands")
         form.street.choices = terms("streets", blank=True)
-        form.station.choices = options([("", "（无）")] + station_slugs)
+        form.station.choices = options(station_slugs, blank=True)
     elif kind == "stations":
         form.type.choices = terms("station_types")
         form.street.choices = terms("streets")

@@ -89,3 +89,37 @@ def test_leaving_a_changed_form_asks_first(browser, admin_server):
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"]
     context.close()
+
+
+PLACES = "平湖 布吉 吉华 坂田 南湾 横岗 园山 宝龙 坪地 葵涌 大鹏 南澳 龙岗 新生 五联 爱联 清林"
+
+
+def test_a_long_picker_finds_a_station_by_pinyin_initials(browser, admin_server):
+    """所在阵地 with more than 15 stations: typing 'hgg' finds 横岗工友驿站, sorted by name."""
+    template = (admin_server.content / "stations" / "longcheng-home-01.md").read_text("utf-8")
+    for number, place in enumerate(PLACES.split()):
+        text = template.replace("name: 龙城职工之家", f"name: {place}工友驿站")
+        path = admin_server.content / "stations" / f"extra-{number:02d}.md"
+        path.write_text(text, "utf-8")
+    context, page = _logged_in(browser, admin_server)
+    page.goto(admin_server.url + "/admin/activities/new/")
+    labels = page.locator("#station option").all_inner_texts()
+    assert labels[:4] == ["（无）", "爱联工友驿站", "坂田工友驿站", "坂田全天候驿站"]
+    picker = page.locator(".ts-wrapper:has(#station-ts-control) .ts-control")
+    options = page.locator("#station-ts-dropdown .option")
+
+    def search(text: str) -> None:
+        picker.click()
+        page.locator("#station-ts-control").fill(text)
+
+    search("hgg")
+    expect(options).to_have_text(["横岗工友驿站"])
+    options.first.click()
+    expect(page.locator("#station")).to_have_value("extra-05")
+    search("longcheng")
+    expect(options).to_have_text(["龙城职工之家"])
+    search("夜")
+    expect(options.first).to_contain_text("南湾")
+    search("zzzz")
+    expect(page.locator("#station-ts-dropdown .no-results")).to_have_text("没有找到“zzzz”")
+    context.close()

@@ -95,3 +95,9 @@ _._check_endpoints
 _.max_content_length
 # Revision.who: the history, revision and conflict templates show it (cms/admin/templates).
 _.who
+# WTForms asks a form's Meta for it (cms/admin/security.py: Chinese validator messages).
+_.get_translations
+# html.parser calls it for each start tag (cms/render/removed.py).
+_.handle_starttag
+# Flask's g: set when a form is filled from an autosaved draft, read back by g.get().
+_.draft_restored

@@ -132,7 +132,7 @@
       var chips = document.createElement("div"); chips.className = "tag-chips mt-1";
       var show = function () {
         chips.innerHTML = "";
-        tags.value.split(/[,，]/).map(function (t) { return t.trim(); }).filter(Boolean).forEach(function (t) {
+        tags.value.split(/[、，,；;\s]+/).filter(Boolean).forEach(function (t) {
           var s = document.createElement("span"); s.className = "badge badge-info"; s.textContent = t; chips.appendChild(s);
         });
       };
@@ -143,6 +143,33 @@
     setupHours($("#hours", form));
     setupMap(form);
     setupAutosave(form);
+    setupPickers(form);
+  }
+
+  /* ---- pickers that scale: a select with more than 15 options (所在阵地) gets a search box
+     that finds an option by its Chinese name, its pinyin or its initials (坂田: bantian, bt).
+     The spellings come with each option from the server (data-data); Tom Select is vendored
+     and loaded only when such a list is on the page. ---- */
+  function setupPickers(form) {
+    var long = $$("select", form).filter(function (s) { return !s.multiple && s.options.length > 15; });
+    if (!long.length || !form.dataset.pickerJs) return;
+    var css = document.createElement("link"); css.rel = "stylesheet"; css.href = form.dataset.pickerCss;
+    document.head.appendChild(css);
+    var js = document.createElement("script"); js.src = form.dataset.pickerJs;
+    js.onload = function () {
+      long.forEach(function (select) {
+        new window.TomSelect(select, {
+          searchField: ["text", "pinyin", "initials"],
+          maxOptions: null,
+          allowEmptyOption: true,
+          placeholder: "输入名称、拼音或首字母查找",
+          render: {
+            no_results: function (data, escape) { return '<div class="no-results">没有找到“' + escape(data.input) + "”</div>"; }
+          }
+        });
+      });
+    };
+    document.head.appendChild(js);
   }
 
   /* ---- nothing typed is lost: the form is kept on the server as the editor's draft a few

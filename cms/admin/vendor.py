@@ -1,0 +1,45 @@
+"""The admin's front-end libraries, copied from cms/admin/node_modules into static/vendor/.
+
+Versions are pinned in cms/admin/package.json and package-lock.json; ``npm ci`` installs them
+and ``python -m cms.admin.vendor`` (run by scripts/setup.sh) copies the files the admin serves
+under /admin/assets/vendor/, so no page loads a library from a CDN.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# vendored path (under static/) → source under node_modules/
+FILES = {
+    "vendor/tom-select/tom-select.complete.min.js": "tom-select/dist/js/tom-select.complete.min.js",
+    "vendor/tom-select/tom-select.bootstrap4.min.css": (
+        "tom-select/dist/css/tom-select.bootstrap4.min.css"
+    ),
+    "vendor/tom-select/LICENSE": "tom-select/LICENSE",
+}
+
+
+def sync() -> list[str]:
+    """Copy changed library files from node_modules into static/vendor; return what changed."""
+    changed = []
+    for target, source in FILES.items():
+        src, dst = HERE / "node_modules" / source, HERE / "static" / target
+        if not src.is_file():
+            raise FileNotFoundError(f"{src} is missing: run 'npm ci' in {HERE}")
+        if dst.is_file() and dst.read_bytes() == src.read_bytes():
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dst)
+        changed.append(target)
+    return changed
+
+
+if __name__ == "__main__":
+    try:
+        sync()
+    except FileNotFoundError as exc:
+        sys.exit(str(exc))
