@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..content.folder import ContentFolder
 from ..content.repo import Repo
-from . import auth, corrections, security, views
+from . import auth, checks, corrections, security, views
 from .accounts import Accounts
 from .drafts import Drafts
 from .forms import at_field

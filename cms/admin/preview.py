@@ -16,12 +16,14 @@ from flask import Flask, Response, abort, send_from_directory
 from markupsafe import escape
 
 from ..content import Content, Entry, resolve_inside
+from ..content.checks import check_entry, read_words
 from ..public import assets
 from ..public.app import THEMES, create_app, site_data
 from ..public.links import make_resolver
 from ..public.urls import entry_path
 from ..render import render_markdown
 from ..render.removed import removed_by_sanitiser
+from .checks import mark_words
 
 _REMOVED = {
     "tag:iframe": "iframe",
@@ -78,6 +80,9 @@ def render_draft(
     removed = removed_note(forced.body)
     if removed:
         notes += f'<li id="preview-removed">{escape(removed)}</li>'
+    for warning in check_entry(content.root, forced):  # checks before review: warnings only
+        notes += f'<li class="preview-check">{escape(warning)}</li>'
+    html = mark_words(html, read_words(content.root))
     banner = (
         '<div role="status" style="background:#fff3cd;color:#5c4400;padding:.5rem 1rem;'
         'border-bottom:1px solid #e0c060;font-size:14px">预览：此页面尚未发布，仅编辑可见。'
