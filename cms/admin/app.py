@@ -116,6 +116,7 @@ def create_app(
 
     security.init_app(app)
     app.jinja_env.globals["at_field"] = at_field
+    checks.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(corrections.bp)
     admin = Admin(
