@@ -25,6 +25,7 @@ from ..maps.tiles import OSM, tiles_for
 from . import listing, merge, references
 from .bulk import BulkActions
 from .comments import EVENTS, notes
+from .comments import MAX_LENGTH as MAX_NOTE
 from .diffs import diff
 from .drafts import drafts
 from .forms import FORMS, STATUS_LABELS, fields_from, fill, set_choices
@@ -366,6 +367,9 @@ class EntryView(BulkActions, BaseModelView):
         reason = request.form.get("reason", "").strip()
         if action == "return" and not reason:
             flash("退回修改请写明理由：撰稿人会在稿件上看到。", "danger")
+            return None
+        if action == "return" and len(reason) > MAX_NOTE:
+            g.reason_error = f"退回理由：最多 {MAX_NOTE} 个字，现在有 {len(reason)} 个，请删短一些"
             return None
         slug = form.slug.data if entry is None or self._slug_editable(entry) else entry.slug
         renamed = entry is not None and slug != entry.slug

@@ -223,7 +223,7 @@ class ActivityForm(EntryForm):
         validators=[
             Optional(),
             longest("activities", "registration.url"),
-            URL(message="请填写 http(s) 网址"),
+            URL(message="请填写以 http:// 或 https:// 开头的网址"),
         ],
     )
 

@@ -101,3 +101,5 @@ _.get_translations
 _.handle_starttag
 # Flask's g: set when a form is filled from an autosaved draft, read back by g.get().
 _.draft_restored
+# Set on Flask's g by a refused 退回修改 and shown by the entry form (entries/edit.html).
+_.reason_error
