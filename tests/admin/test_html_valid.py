@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tests.build.html_checker import html_errors, require_checker
 
+from ..unit.test_ledger_real import real_ledger
 from .conftest import token_of
 from .test_entries import _edit_form
 
@@ -75,6 +76,8 @@ def _pages(content: Path, anonymous, as_role) -> dict[str, tuple[int, str]]:
         ),
     )
     keep("media", editor.get("/admin/media/"))
+    keep("media-search", editor.get("/admin/media/?q=x&month=2025-01"))
+    keep("media-describe", editor.get("/admin/media/describe/?ref=media/2025/x.jpg"))
     keep("ledger", editor.get("/admin/ledger/"))
     ledger = (Path(__file__).parents[1] / "data" / "ledger" / "stations-good.csv").read_bytes()
     bad = ledger.decode("gb18030").replace("22.63762", "222.1").encode("utf-8")
@@ -87,6 +90,14 @@ def _pages(content: Path, anonymous, as_role) -> dict[str, tuple[int, str]]:
                 content_type="multipart/form-data",
             ),
         )
+    keep(
+        "ledger-checked-real",
+        editor.post(
+            "/admin/ledger/check/",
+            {"file": (io.BytesIO(real_ledger()), "台账.xlsx"), "crs": "wgs84"},
+            content_type="multipart/form-data",
+        ),
+    )
     keep("publish", editor.get("/admin/publish/"))
     editor.post("/admin/publish/start/", headers={"Accept": "application/json"})
     keep("publish-running", editor.get("/admin/publish/"))
@@ -99,6 +110,12 @@ def _pages(content: Path, anonymous, as_role) -> dict[str, tuple[int, str]]:
     keep("report-received", anonymous.client.post("/admin/report/", data=report))
     keep("reports", editor.get("/admin/reports/"))
     keep("stations-edit-reported", editor.get("/admin/stations/edit/?id=bantian-care-01"))
+    drafted = {**_edit_form(editor, "news", "plenary-2026"), "title": "自动保存的标题"}
+    editor.post("/admin/news/autosave/?id=plenary-2026", drafted)
+    keep("news-edit-draft-offered", editor.get("/admin/news/edit/?id=plenary-2026"))
+    keep("news-edit-draft-restored", editor.get("/admin/news/edit/?id=plenary-2026&draft=1"))
+    stale = {**drafted, "body": "第一行\n第二行", "csrf_token": "stale"}
+    keep("form-kept", editor.post("/admin/news/edit/?id=plenary-2026", stale, csrf=False))
     keep("users", admin.get("/admin/users/"))
     keep("audit", admin.get("/admin/audit/"))
     keep("refused", writer.get("/admin/users/"))
@@ -111,6 +128,7 @@ def test_every_admin_page_is_valid_html(content_copy, anonymous, as_role, tmp_pa
     pages = _pages(content_copy, anonymous, as_role)
     statuses = {name: status for name, (status, _) in pages.items()}
     expected = {"login-failed": 401, "news-broken": 422, "refused": 403, "not-found": 404}
+    expected["form-kept"] = 400
     expected["stations-referenced"] = 409
     expected |= {f"{kind}-conflict": 409 for kind in ENTRIES}
     assert statuses == {name: expected.get(name, 200) for name in pages}
