@@ -22,7 +22,7 @@ from ..content.reader import context_for, parse_entry
 from ..content.workflow import publish_state
 from ..geo.coords import parse_pasted
 from ..maps.tiles import OSM, tiles_for
-from . import listing, merge, references
+from . import listing, merge, references, rename
 from .bulk import BulkActions
 from .comments import EVENTS, notes
 from .comments import MAX_LENGTH as MAX_NOTE
@@ -543,6 +543,8 @@ class EntryView(BulkActions, BaseModelView):
             "admin/entries/conflict.html",
             slug=slug,
             current=current,
+            version=writer.version_of(current.encode()) if current is not None else "",
+            base_version=expected,
             mine=mine,
             others=others,
             fields=[f for f in fields if f.name != merge.BODY],
@@ -614,6 +616,37 @@ class EntryView(BulkActions, BaseModelView):
             return False
         made = writer.history(self.content().root, self.kind, entry.slug)
         return bool(made) and made[-1].author == user.name
+
+    @expose("/rename/", methods=("POST",))
+    def rename_view(self):
+        """修改网址: move an entry to a new name; its old address redirects to the new one."""
+        content, user = self.content(), current_user()
+        slug = request.form.get("id", "")
+        entry = content.get(self.kind, slug) or abort(404)
+        require(workflow.role_needed("save", entry.status, entry.status))
+        new = request.form.get("new_slug", "").strip()
+        if (request.form.get("version") or "") != entry.version:
+            flash("没有修改网址：这个条目刚被别人修改过，请重新打开后再改。", "danger")
+            return redirect(self.get_url(".edit_view", id=slug))
+        try:
+            repointed = rename.rename(content, entry, new, user.name)
+        except rename.RenameRefused as exc:
+            flash(f"没有修改网址：{exc}", "danger")
+            return redirect(self.get_url(".edit_view", id=slug) + "#rename-form")
+        except writer.Conflict:
+            flash("没有修改网址：这个条目刚被别人修改过，请重新打开后再改。", "danger")
+            return redirect(self.get_url(".edit_view", id=slug))
+        audit("rename", f"{self.kind}/{slug}", new)
+        also = "、".join(f"《{e.title_text}》" for e in repointed)
+        said = f"网址已改为 {new}，旧网址会自动跳转到新网址。" + (
+            f"已把 {also} 里的链接改到新网址。" if also else ""
+        )
+        if entry.status != "published":
+            flash(said, "success")
+            return redirect(self.get_url(".edit_view", id=new))
+        job = publisher().start(user.name)
+        flash(said + "正在更新网站…", "success")
+        return redirect(self.get_url(".edit_view", id=new, publishing=job.id))
 
     @expose("/comment/", methods=("POST",))
     def comment_view(self):

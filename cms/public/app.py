@@ -12,7 +12,7 @@ from jinja2 import FileSystemBytecodeCache
 from ..content import Content, load
 from ..maps import vendor
 from ..render.caches import Caches
-from . import assets, exports, filters, i18n, pictures, views
+from . import assets, exports, filters, i18n, moved, pictures, views
 from .data import SiteData
 
 THEMES = Path(__file__).resolve().parents[2] / "themes"
@@ -100,8 +100,11 @@ def create_app(
     def not_found(error):
         return render_template("404.html"), 404
 
+    # Old addresses of renamed entries match only their old names, before the entries' rules.
+    app.url_map.converters.update(moved.converters(data))
     app.register_blueprint(views.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(moved.bp)
     return app
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..content import Activity, Content, Entry, News, Page, Problem, Station
+from ..content.moved import read_moved
 from ..content.slugs import RESERVED_PAGE_SLUGS
 from ..render import LinkError, Rendered, render_markdown
 from ..render.caches import CachedBody, Caches
@@ -113,6 +114,19 @@ class SiteData:
         self._related: dict[tuple[int, int], dict[str, list[str]]] = {}
         self._tag_ranks: dict[str, list[int]] = {}
         self._index()
+
+    @functools.cached_property
+    def moved(self) -> dict[str, dict[str, str]]:
+        """Old names of renamed entries, {kind: {old: new}} (``content/redirects.yml``): only
+        those whose entry is live under its new name and whose old name no entry took again."""
+        return {
+            kind: {
+                old: new
+                for old, new in pairs.items()
+                if new in self.live[kind] and old not in self.content.entries.get(kind, {})
+            }
+            for kind, pairs in read_moved(self.content.root).items()
+        }
 
     def _index(self) -> None:
         self.news_by_category: dict[str, list[News]] = defaultdict(list)

@@ -41,6 +41,7 @@ from .held import Held, SetAside
 from .linkcheck import missing
 from .manifest import Manifest, mark_indexed
 from .parallel import encode_images, prerender
+from .redirects import write_map
 from .releases import PARTIAL, Releases, detached
 
 
@@ -126,6 +127,7 @@ class Builder:
             if aside is not None:
                 result.held = list(aside.held.values())
                 result.warnings[:0] = [str(held) for held in result.held]
+            write_map(self.content_root, result.release, self.releases.link)
             result.warnings += push_backup(self.content_root, log)
             return result
 

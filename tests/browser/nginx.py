@@ -69,6 +69,7 @@ def server_config(
         (r"listen 443 ssl http2;", f"listen 127.0.0.1:{port} ssl http2;"),
         (r"listen 80;", f"listen 127.0.0.1:{http_port};"),
         (r"root /srv/yizhan/site;", f"root {root};"),
+        (r"include /srv/yizhan/deploy/", f"include {root.parent}/deploy/"),
         (r"ssl_certificate +/etc/letsencrypt/\S+;", f"ssl_certificate {cert};"),
         (r"ssl_certificate_key +/etc/letsencrypt/\S+;", f"ssl_certificate_key {key};"),
     ]
@@ -98,9 +99,10 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
 
 
 @contextmanager
-def nginx_serving(site: Path, prefix: str = "") -> Iterator[Served]:
+def nginx_serving(site: Path, prefix: str = "", moved: Path | None = None) -> Iterator[Served]:
     """Serve a copy of the built ``site`` with nginx until the block ends, under ``prefix``
-    (``/union``) when the site was built for that sub-path."""
+    (``/union``) when the site was built for that sub-path; ``moved`` is the build's map of
+    renamed addresses (deploy/redirects.map)."""
     if not Path(NGINX).is_file():
         raise RuntimeError(f"{NGINX} is missing: apt-get install nginx (test.sh does it as root)")
     work = Path(tempfile.mkdtemp(prefix="yizhan-nginx-"))
@@ -108,6 +110,9 @@ def nginx_serving(site: Path, prefix: str = "") -> Iterator[Served]:
     try:
         # A copy, so that nginx running as an unprivileged user can read it wherever it was built.
         shutil.copytree(Path(site).resolve(), work / "site")
+        if moved is not None:
+            (work / "deploy").mkdir()
+            shutil.copy(moved, work / "deploy" / "redirects.map")
         (work / "tmp").mkdir()
         root = work / "site"
         if prefix:  # www/union -> site, as a deployer links the `site` link
