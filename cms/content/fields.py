@@ -14,6 +14,7 @@ from .hours import parse_hours
 from .model import Location, Registration
 from .slugs import SLUG_RE
 
+PHOTOS_MAX = 12
 MEDIA_RE = re.compile(r"^media/[A-Za-z0-9][A-Za-z0-9._/-]*\Z")
 PHONE_RE = re.compile(r"^[0-9+() -]{3,30}\Z")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
@@ -192,6 +193,23 @@ def media_ref(value: Any, ctx: Context) -> str:
     if not isinstance(value, str) or not MEDIA_RE.match(value) or ".." in value.split("/"):
         raise FieldError(f"{value!r} is not a media file reference like media/2021/photo.jpg")
     return value
+
+
+def media_refs(value: Any, ctx: Context) -> list[str]:
+    """A list of media file references (a station's photos), each once, at most PHOTOS_MAX."""
+    items = _list(value)
+    if len(items) > PHOTOS_MAX:
+        raise FieldError(f"has {len(items)} photos; at most {PHOTOS_MAX}")
+    out = []
+    for index, item in enumerate(items):
+        try:
+            ref = media_ref(item, ctx)
+        except FieldError as exc:
+            raise FieldError(str(exc), str(index)) from None
+        if not ref:
+            raise FieldError("an empty photo reference", str(index))
+        out.append(ref)
+    return list(dict.fromkeys(out))
 
 
 def phone(value: Any, ctx: Context) -> str:

@@ -224,6 +224,7 @@ def references(entry: Entry) -> set[str]:
     cover = getattr(entry, "cover", "")
     if cover:
         found.add(_normal(cover))
+    found.update(_normal(ref) for ref in getattr(entry, "photos", ()))
     here = posixpath.dirname(entry.source)
     for match in _REFERENCE.finditer(entry.body):
         target = unquote(match.group(0)).rstrip(".")

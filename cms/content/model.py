@@ -190,6 +190,7 @@ class Station(Entry):
     access: str = "public"
     phone: str = ""
     verified_at: dt.date | None = None
+    photos: list[str] = field(default_factory=list)  # media references, the entrance first
     summary: str = ""
 
     @property

@@ -48,6 +48,7 @@ FIELDS: dict[str, dict] = {
         "access": (f.choice("access"), False),
         "phone": (f.phone, False),
         "verified_at": (f.date_, False),
+        "photos": (f.media_refs, False),  # the entrance first
         "summary": (f.text(500, required=False), False),
         **COMMON,
     },

@@ -142,6 +142,17 @@ def references(content: Content) -> list[Problem]:
                             f"station {entry.station!r} is not published",
                         )
                     )
+    for station in stations.values():
+        for ref in station.photos:  # type: ignore[attr-defined]
+            if not media_exists(ref):
+                problems.append(
+                    Problem(
+                        f"content/{station.source}",
+                        station.line_of("photos"),
+                        "photos",
+                        f"photos {ref!r}: no such media file",
+                    )
+                )
     return problems
 
 

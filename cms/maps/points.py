@@ -90,15 +90,21 @@ def places(site: Site, stations: list[Station]) -> dict[str, list]:
     return out
 
 
-def street_details(stations: Iterable[Station]) -> bytes:
-    """Return one street's row details by slug: ``{"slug": ["address", "phone", "verified"]}``.
+def street_details(
+    stations: Iterable[Station], thumbnails: dict[str, tuple[str, str]] | None = None
+) -> bytes:
+    """Return one street's row details by slug: ``{"slug": ["address", "phone", "verified"]}``,
+    and for a station with photos the addresses of its first photo's smallest WebP and JPEG
+    renditions (``thumbnails``) after them, for the row's picture.
 
     The finder's rows need them (the date last verified for 信息待核实), but at 10,000
     stations they would be a third of the map data, so they come a street at a time, for the
     rows on screen, not with every marker.
     """
+    thumbnails = thumbnails or {}
     doc = {
         st.slug: [st.address, st.phone, st.verified_at.isoformat() if st.verified_at else ""]
+        + list(thumbnails.get(st.slug, ()))
         for st in sorted(stations, key=lambda s: s.slug)
     }
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()

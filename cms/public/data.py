@@ -386,6 +386,7 @@ class SiteData:
             for entry in entries.values():
                 if getattr(entry, "cover", ""):
                     refs.add(entry.cover)  # type: ignore[attr-defined]
+                refs.update(getattr(entry, "photos", ()))
                 resolve = make_resolver(self.content, self.live, entry.source)
                 for link in self.rendered(entry).links:
                     try:

@@ -13,6 +13,7 @@ from . import sitemap as sitemap_mod
 from .data import SiteData
 from .i18n import gettext
 from .kinds import PageBlueprint, Scope, each, kinds_of, listed, one, sitemap_pages
+from .pictures import thumbnails
 from .shown import Shown
 
 bp = PageBlueprint("exports", __name__)
@@ -153,7 +154,7 @@ def stations_map_details(key: str):
     """One street's station addresses and phones, which the finder fetches for the rows it shows."""
     data = _data()
     stations = data.stations_by_street.get(key) or abort(404)
-    return _send(street_details(stations), "application/json")
+    return _send(street_details(stations, thumbnails(data.pictures, stations)), "application/json")
 
 
 @bp.page(

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from flask import Flask, current_app, request, url_for
 from markupsafe import Markup, escape
 
-from ..content import Content, Entry
+from ..content import Content, Entry, Station
 from ..content.library import MediaInfo, media_info
 from ..render import LinkError
 from ..render.images import Picture, Rendition, Renditions
@@ -27,6 +28,8 @@ from .links import make_resolver
 # article column is 46rem at most inside 1rem margins; cards are one, two or three a row.
 ARTICLE_SIZES = "(min-width: 48rem) 46rem, calc(100vw - 2rem)"
 CARD_SIZES = "(min-width: 64rem) 23rem, (min-width: 40rem) calc(50vw - 1.5rem), calc(100vw - 2rem)"
+# A station's photos: the entrance across the column, the others two a row.
+PHOTO_SIZES = "(min-width: 48rem) 23rem, calc(50vw - 1.5rem)"
 SHARE_COLOUR = "#b71c1c"  # the theme's union red
 
 # nh3 serialises every attribute in double quotes with '"' escaped, so these patterns see the
@@ -113,7 +116,7 @@ class Pictures:
         refs = {
             ref
             for entry, links in entries
-            if links or getattr(entry, "cover", "")
+            if links or getattr(entry, "cover", "") or getattr(entry, "photos", ())
             for ref in self.refs(entry, links)
         }
         return sorted(
@@ -180,9 +183,11 @@ class Pictures:
         return sorted(self.used)
 
     def refs(self, entry: Entry, links: tuple[str, ...]) -> list[str]:
-        """Return the media references an entry's page shows: its cover, then its body's."""
+        """Return the media references an entry's page shows: its cover or photos, then its
+        body's."""
         cover = getattr(entry, "cover", "")
-        return ([cover.lstrip("/")] if cover else []) + self.body_refs(entry, links)
+        photos = [ref.lstrip("/") for ref in getattr(entry, "photos", ())]
+        return ([cover.lstrip("/")] if cover else []) + photos + self.body_refs(entry, links)
 
     def _read(self, ref: str) -> bytes:
         # Not kept: a site's media can be far larger than the memory a build should take.
@@ -284,6 +289,20 @@ def pictures(html: str, eager_first: bool = False) -> Markup:
     return Markup(_IMG.sub(replace, html))  # noqa: S704 - see the module docstring
 
 
+def thumbnails(pictures: Pictures, stations: Iterable[Station]) -> dict[str, tuple[str, str]]:
+    """Return, by slug, the smallest WebP and JPEG renditions of each station's first photo
+    (the entrance), for the finder's rows."""
+    found = {}
+    for station in stations:
+        picture = pictures.picture(station.photos[0]) if station.photos else None
+        if picture is not None:
+            found[station.slug] = (
+                rendition_url(picture.webp[0].name),
+                rendition_url(picture.fallback[0].name),
+            )
+    return found
+
+
 def share_image(entry: Entry | None = None) -> dict[str, object]:
     """Return the absolute URLs and sizes of a page's share image and WeChat thumbnail."""
     share = _pictures().share(entry)
@@ -312,5 +331,6 @@ def register(app: Flask) -> None:
         share_image=share_image,
         share_qr=share_qr,
         CARD_SIZES=CARD_SIZES,
+        PHOTO_SIZES=PHOTO_SIZES,
         ARTICLE_SIZES=ARTICLE_SIZES,
     )

@@ -13,7 +13,7 @@ import functools
 import hashlib
 from collections.abc import Iterable
 
-from ..content import Activity, Entry, News
+from ..content import Activity, Entry, News, Station
 from .data import SiteData, paginate
 from .kinds import PageKind, sitemap_pages
 from .numbers import figures
@@ -49,6 +49,8 @@ def card(entry: Entry, data: SiteData) -> tuple:
             entry.venue,
             entry.state(data.now),
         )
+    if isinstance(entry, Station) and entry.photos:  # the finder's rows show the first
+        return (*full(entry), data.pictures.key(entry.photos[0]))
     return full(entry)
 
 
@@ -210,7 +212,10 @@ class Shown:
         return (full(item), self.data.image_keys(item))
 
     def media_file(self, values: dict) -> str:
-        return self.data.pictures.file_digest("media/" + values["ref"])
+        # With the media library's description: a new focal point or alt text must be seen
+        # by the incremental plan, which re-reads media tokens but not unchanged entries'.
+        ref = "media/" + values["ref"]
+        return self.data.pictures.file_digest(ref) + repr(self.data.pictures.info(ref))
 
     # Helpers.
 

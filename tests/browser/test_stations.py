@@ -823,3 +823,27 @@ def test_the_first_view_fits_every_station(browser, demo_server, features):
         )
         assert inside == len(features)  # OSM tiles: WGS-84, as the GeoJSON
         assert settle_on_map(page, len(features)) == len(features)
+
+
+def test_a_row_shows_the_entrance_photo(browser, demo_server, features):
+    with phone(browser, demo_server, BANTIAN, at=NIGHT) as page:
+        open_finder(page, demo_server.url + "/stations/")
+        near_me(page)
+        row = page.locator('#results .result[data-slug="bantian-care-02"]')
+        photo = row.locator("img.result-photo")
+        photo.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
+        )
+        assert photo.get_attribute("alt") == ""  # the row's name says what it shows
+        assert photo.evaluate("img => img.currentSrc").endswith("-480.webp")
+        # Beside the words, not over them.
+        name = row.locator(".result-name").bounding_box()
+        box = photo.bounding_box()
+        assert name["x"] + name["width"] <= box["x"]
+        # Every row of a station with photos has one, and no other row.
+        stations = load(DEMO).entries["stations"]
+        shown = page.locator("#results .result:has(.result-photo)").evaluate_all(
+            "els => els.map(e => e.dataset.slug)"
+        )
+        assert shown == [slug for slug in listed(page) if stations[slug].photos]

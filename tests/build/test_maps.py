@@ -281,7 +281,8 @@ def test_street_details_give_every_station_its_address_phone_and_date(demo_site)
     for street in {f["properties"]["street"] for f in features}:
         doc = json.loads((demo_site / f"stations/details/{street}.json").read_text())
         mine = {f["id"]: f["properties"] for f in features if f["properties"]["street"] == street}
-        assert doc == {
+        # Stations with photos add thumbnails after these (tests/build/test_station_photos.py).
+        assert {slug: row[:3] for slug, row in doc.items()} == {
             slug: [p["address"], p["phone"] or "", p["verified_at"] or ""]
             for slug, p in mine.items()
         }
