@@ -34,6 +34,8 @@ _.action_submit
 _.action_publish
 _.action_unpublish
 _.action_delete
+_.action_set_street
+_.action_set_category
 _.is_visible
 _.inaccessible_callback
 validators  # scaffold_list_form's signature is Flask-Admin's
@@ -103,3 +105,6 @@ _.handle_starttag
 _.draft_restored
 # Set on Flask's g by a refused 退回修改 and shown by the entry form (entries/edit.html).
 _.reason_error
+# Figures.posted_*: numbers.html shows the activities posted on the site apart from the tally.
+_.posted_held
+_.posted_upcoming
