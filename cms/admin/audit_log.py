@@ -27,6 +27,8 @@ ACTION_LABELS = {
     "delete-media": "删除图片",
     "import-stations": "导入台账",
     "export-stations": "导出台账",
+    "save-tally": "保存活动台账",
+    "import-tally": "导入活动台账",
     "site-publish": "发布网站",
     "site-rollback": "回滚网站",
     "user-add": "添加用户",

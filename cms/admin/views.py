@@ -23,6 +23,7 @@ from .preview import SitePreview
 from .problems import told
 from .publish import PublishView, admin_now
 from .security import SecureView, current_user
+from .tally import TallyView
 from .users import UsersView
 
 
@@ -142,6 +143,7 @@ def add_views(admin: Admin, folder: ContentFolder) -> None:
     admin.add_view(SiteView(folder))
     admin.add_view(MediaView(folder, _("Media library")))
     admin.add_view(LedgerView(folder, _("Station ledger")))
+    admin.add_view(TallyView(folder, _("Activity tally")))
     admin.add_view(PublishView(folder, _("Publish site")))
     admin.add_view(UsersView(_("Users"), category=_("Management")))
     admin.add_view(AuditView(_("Audit log"), category=_("Management")))

@@ -53,6 +53,9 @@ class ContentFolder:
             for item in files:
                 stat = item.stat()
                 parts.append((kind, item.name, stat.st_size, stat.st_mtime_ns, stat.st_ino))
+        tally = self.root / "tally"  # the yearly activity tallies: few, small files
+        if tally.is_dir():
+            parts.extend(_stat(path) for path in sorted(tally.glob("*.yml")))
         parts.extend(_folders(self.root / "media"))
         return tuple(parts)
 

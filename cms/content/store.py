@@ -14,6 +14,7 @@ from pathlib import Path
 from .errors import ContentError, Problem
 from .model import KINDS, Activity, Entry, News, Site, Station
 from .reader import context_for, read_entry, read_site
+from .tally import Tally, read_tallies
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Content:
     site: Site
     entries: dict[str, dict[str, Entry]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    tallies: dict[int, Tally] = field(default_factory=dict)  # the yearly activity tallies, by year
 
     def live(self, kind: str, now: dt.datetime) -> list[Entry]:
         """Return the published, due entries of a kind, newest first (pages by order)."""
@@ -95,6 +97,8 @@ def load(root: Path | str, cache: dict | None = None) -> Content:
     if cache is not None:
         for stale in set(cache) - seen:
             del cache[stale]
+    content.tallies, found = read_tallies(root, site)
+    content.problems.extend(found)
     content.problems.extend(references(content))
     return content
 

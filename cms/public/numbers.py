@@ -22,15 +22,26 @@ class Count:
 
 @dataclass(frozen=True)
 class Figures:
-    """Everything /numbers/ shows; the page, its charts and its build token read only this."""
+    """Everything /numbers/ shows; the page, its charts and its build token read only this.
+
+    With a tally for the year (``content/tally/<year>.yml``) the progress and the per-brand,
+    per-street and per-month figures are the union's reported ones, with their source and date;
+    the activities posted on the site are counted apart (``posted_*``). Without one, the page
+    counts the posted activities that have ended, and says so.
+    """
 
     year: int
-    as_of: dt.date  # the build's day: the page says how recent its figures are
+    as_of: dt.date  # the day the figures are true of: the tally's date, or the build's
+    reported: bool  # True when the figures come from the year's tally
+    source: str
     target: int
     held: int
-    upcoming: int
+    activities_by_month: tuple[Count, ...]
     activities_by_brand: tuple[Count, ...]
     activities_by_street: tuple[Count, ...]
+    posted_held: int
+    posted_upcoming: int
+    posted_by_brand: tuple[Count, ...]
     stations: int
     stations_by_type: tuple[Count, ...]
     stations_by_street: tuple[Count, ...]
@@ -42,26 +53,49 @@ class Figures:
 
 
 def figures(data: SiteData) -> Figures:
-    """Count this year's activities held so far (ended by ``now``) and the live stations.
+    """Count this year's activities held so far and the live stations.
 
     The year is the site's local year at ``now``; an activity belongs to the year it starts in.
     """
     year = data.now.year
     this_year = [a for a in data.activities if a.starts_at.astimezone(data.tz).year == year]
-    held = [a for a in this_year if a.ends_at <= data.now]
+    posted = [a for a in this_year if a.ends_at <= data.now]
     site = data.site
+    tally = data.content.tallies.get(year)
+    posted_by_brand = _counts(site.activity_brands, [a.brand for a in posted])
+    if tally is not None:
+        by_brand, by_street, by_month = tally.by("brand"), tally.by("street"), tally.by("month")
+        reported = (
+            _summed(site.activity_brands, by_brand),
+            _summed(site.streets, by_street),
+            tuple(Count(str(m), _MONTHS[str(m)].label, n) for m, n in sorted(by_month.items())),
+        )
+    else:
+        reported = (
+            posted_by_brand,
+            _counts(site.streets, [a.street for a in posted]),
+            _counts(_MONTHS, [str(a.starts_at.astimezone(data.tz).month) for a in posted]),
+        )
     return Figures(
         year=year,
-        as_of=data.now.date(),
-        target=site.yearly_activity_target,
-        held=len(held),
-        upcoming=len(this_year) - len(held),
-        activities_by_brand=_counts(site.activity_brands, [a.brand for a in held]),
-        activities_by_street=_counts(site.streets, [a.street for a in held]),
+        as_of=(tally.updated or data.now.date()) if tally else data.now.date(),
+        reported=tally is not None,
+        source=tally.source if tally else "",
+        target=(tally.target if tally and tally.target else site.yearly_activity_target),
+        held=tally.held if tally else len(posted),
+        activities_by_month=reported[2],
+        activities_by_brand=reported[0],
+        activities_by_street=reported[1],
+        posted_held=len(posted),
+        posted_upcoming=len(this_year) - len(posted),
+        posted_by_brand=posted_by_brand,
         stations=len(data.stations),
         stations_by_type=_counts(site.station_types, [s.type for s in data.stations]),
         stations_by_street=_counts(site.streets, [s.street for s in data.stations]),
     )
+
+
+_MONTHS = {str(m): Term(str(m), f"{m}月") for m in range(1, 13)}
 
 
 def _counts(vocabulary: dict[str, Term], keys: list[str]) -> tuple[Count, ...]:
@@ -69,6 +103,14 @@ def _counts(vocabulary: dict[str, Term], keys: list[str]) -> tuple[Count, ...]:
     return tuple(
         Count(key, term.label, sum(1 for k in keys if k == key)) for key, term in vocabulary.items()
     )
+
+
+def _summed(vocabulary: dict[str, Term], sums: dict) -> tuple[Count, ...]:
+    """Counts per term from a tally's sums, in the vocabulary's order; rows without one last."""
+    out = [Count(key, term.label, sums.get(key, 0)) for key, term in vocabulary.items()]
+    if sums.get(""):
+        out.append(Count("", "未注明", sums[""]))  # figures are made outside a request: no gettext
+    return tuple(out)
 
 
 def wording(activities: bool) -> Wording:
@@ -108,6 +150,18 @@ def charts(figures: Figures) -> dict[str, str]:
             _("%(year)s年各品牌已举办活动场次", year=figures.year),
             bars(figures.activities_by_brand, "c-brand-"),
             "chart-brand",
+            held,
+        ),
+        "month": bar_chart(
+            _("%(year)s年各月已举办活动场次", year=figures.year),
+            bars(figures.activities_by_month),
+            "chart-month",
+            held,
+        ),
+        "posted_brand": bar_chart(
+            _("%(year)s年本站发布、已结束的活动（按品牌）", year=figures.year),
+            bars(figures.posted_by_brand, "c-brand-"),
+            "chart-posted-brand",
             held,
         ),
         "activity_street": bar_chart(

@@ -67,3 +67,23 @@ def test_figures_follow_the_clock_without_any_file_changing(content_copy, tmp_pa
     caption = f"{NOW.year}年活动完成情况"
     assert int(late[caption]["已举办活动（场）"]) > int(early[caption]["已举办活动（场）"])
     assert int(late[caption]["已举办活动（场）"]) == expected(content_copy)["held"]
+
+
+def test_a_tally_edit_alone_rebuilds_the_figures(content_copy, tmp_path):
+    """Editors' reported figures are a content file like any other: an edit goes live."""
+    live = tmp_path / "live" / "site"
+    build(content_copy, live, now=NOW)
+    tally = content_copy / "tally" / f"{NOW.year}.yml"
+    tally.parent.mkdir(exist_ok=True)
+    tally.write_text(
+        f"year: {NOW.year}\ntarget: 1500\nsource: 街道月报\nupdated: {NOW.year}-10-31\n"
+        "held:\n  - {month: 3, brand: care, street: bantian, count: 321}\n",
+        encoding="utf-8",
+    )
+    build(content_copy, live, now=NOW)
+    shown = tables(lxml.html.fromstring((live / "numbers/index.html").read_bytes()))
+    assert shown[f"{NOW.year}年活动完成情况"]["已举办活动（场）"] == "321"
+    assert shown[f"{NOW.year}年各月已举办活动场次"] == {"3月": "321"}
+    fresh = tmp_path / "fresh" / "site"
+    build(content_copy, fresh, now=NOW, full=True)
+    assert filecmp.cmp(live / "numbers/index.html", fresh / "numbers/index.html", shallow=False)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+import yaml
 
 from cms.content import load
 from cms.public.app import create_app
@@ -24,7 +25,8 @@ def _live(content, kind: str) -> list:
 
 
 def expected(root: Path) -> dict:
-    """Count from the files: activities started this year and ended by NOW; live stations."""
+    """Count from the files: the year's tally if there is one, else activities started this
+    year and ended by NOW; the posted activities apart; live stations."""
     content = load(root)
     site = content.site
     held = [
@@ -33,19 +35,45 @@ def expected(root: Path) -> dict:
         if a.starts_at.astimezone(SHANGHAI).year == NOW.year and a.ends_at <= NOW
     ]
     stations = _live(content, "stations")
+    tally_file = root / "tally" / f"{NOW.year}.yml"
+    tally = yaml.safe_load(tally_file.read_text(encoding="utf-8")) if tally_file.exists() else None
 
     def table(vocabulary, keys) -> dict[str, int]:
         counts = Counter(keys)
         return {term.label: counts[key] for key, term in vocabulary.items()}
 
+    def reported(vocabulary, field) -> dict[str, int]:
+        counts = Counter()
+        for row in tally["held"]:
+            counts[row[field]] += row["count"]
+        return {term.label: counts[key] for key, term in vocabulary.items()}
+
+    posted = {
+        "posted_held": len(held),
+        "posted_brand": table(site.activity_brands, [a.brand for a in held]),
+    }
+    if tally is None:
+        return {
+            "site": site,
+            "held": len(held),
+            "target": site.yearly_activity_target,
+            "brand": table(site.activity_brands, [a.brand for a in held]),
+            "activity_street": table(site.streets, [a.street for a in held]),
+            "type": table(site.station_types, [s.type for s in stations]),
+            "station_street": table(site.streets, [s.street for s in stations]),
+            **posted,
+        }
     return {
         "site": site,
-        "held": len(held),
-        "target": site.yearly_activity_target,
-        "brand": table(site.activity_brands, [a.brand for a in held]),
-        "activity_street": table(site.streets, [a.street for a in held]),
+        "held": sum(row["count"] for row in tally["held"]),
+        "target": tally["target"],
+        "source": tally["source"],
+        "updated": tally["updated"],
+        "brand": reported(site.activity_brands, "brand"),
+        "activity_street": reported(site.streets, "street"),
         "type": table(site.station_types, [s.type for s in stations]),
         "station_street": table(site.streets, [s.street for s in stations]),
+        **posted,
     }
 
 
@@ -116,7 +144,7 @@ def _charts(tree) -> dict[str, lxml.html.HtmlElement]:
 
 
 def test_every_chart_is_an_image_with_title_and_description(numbers_page):
-    assert len(_charts(numbers_page)) == 5
+    assert len(_charts(numbers_page)) == 7
 
 
 @pytest.mark.parametrize(
