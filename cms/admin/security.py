@@ -183,7 +183,8 @@ def init_app(app: Flask) -> None:
             token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
             token_ok = csrf_valid(token)
         sid = session.get("sid")
-        owner = None
+        # Whose login just ended: the next submits from their open tabs are kept for them too.
+        owner = session.get("expired")
         if sid:
             idle, longest = app.config["YIZHAN_SESSION_IDLE"], app.config["YIZHAN_SESSION_MAX"]
             g.user = accounts().session_user(sid, idle.total_seconds(), longest.total_seconds())
@@ -191,6 +192,8 @@ def init_app(app: Flask) -> None:
                 owner = accounts().session_owner(sid)
                 accounts().close_session(sid)
                 session.clear()
+                if owner:
+                    session["expired"] = owner
         if request.method not in SAFE_METHODS:
             if request.endpoint == "auth.login" and not token_ok:
                 flash("登录页打开太久了，请再输入一次用户名和密码。", "warning")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -122,4 +123,30 @@ def test_a_long_picker_finds_a_station_by_pinyin_initials(browser, admin_server)
     expect(options.first).to_contain_text("南湾")
     search("zzzz")
     expect(page.locator("#station-ts-dropdown .no-results")).to_have_text("没有找到“zzzz”")
+    context.close()
+
+
+def test_a_save_after_the_login_expired_keeps_the_form_and_leads_back_to_it(
+    browser, admin_server, tmp_path
+):
+    context, page = _logged_in(browser, admin_server)
+    for selector, value in TYPED.items():
+        page.locator(selector).fill(value)
+    expect(page.locator("#autosave-status")).to_contain_text("已自动保存草稿", timeout=15_000)
+    db = sqlite3.connect(tmp_path / "instance" / "admin.sqlite3")  # three hours away
+    with db:
+        db.execute("UPDATE sessions SET seen = seen - 10800, created = created - 10800")
+    db.close()
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator("#refused-reason")).to_contain_text("登录已过期（超过 2 小时没有操作")
+    expect(page.locator("#refused-kept")).to_contain_text("留作草稿")
+    expect(page.get_by_label("标题")).to_have_value(TYPED["#title"])
+    page.locator("#refused-continue").click()
+    page.get_by_label("用户名").fill("editor")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/admin/news/edit/?id=plenary-2026")
+    page.locator("#draft-restore").click()
+    for selector, value in TYPED.items():
+        expect(page.locator(selector)).to_have_value(value)
     context.close()
