@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -149,9 +150,9 @@ def _write(media_root: Path, library: dict[str, MediaInfo]) -> None:
 def _locked(media_root: Path) -> Iterator[None]:
     """Hold the library's lock, so two uploads at once both keep their labels."""
     media_root.mkdir(parents=True, exist_ok=True)
-    with open(media_root / ".library.lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    fd = os.open(media_root, os.O_RDONLY)  # the folder itself: no lock file among the content
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

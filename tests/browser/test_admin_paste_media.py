@@ -76,6 +76,20 @@ def test_pasting_a_wechat_article_gives_markdown_and_library_images(browser, fet
         if "](../media/" in line
     ]
     assert len(refs) == 2 and all((fetching_site.content / r).is_file() for r in refs)
+    # A screenshot on the clipboard (no HTML) is uploaded like a dropped image.
+    page.evaluate(
+        """async () => {
+             const canvas = document.createElement('canvas'); canvas.width = 64; canvas.height = 48;
+             const g = canvas.getContext('2d'); g.fillStyle = '#2060c0'; g.fillRect(0, 0, 64, 48);
+             const blob = await new Promise(done => canvas.toBlob(done, 'image/png'));
+             await navigator.clipboard.write([new ClipboardItem({'image/png': blob})]); }"""
+    )
+    body.press("Control+End")
+    page.keyboard.press("Control+V")
+    expect(page.locator("#paste-status")).to_have_text("图片已放入媒体库")
+    shot = body.input_value().rstrip().splitlines()[-1]
+    assert shot.startswith("![](../media/") and shot.endswith(".png)")
+    assert (fetching_site.content / shot[len("![](../") : -1]).is_file()
     page.goto(fetching_site.url + "/admin/media/?q=photo-1")
     expect(page.locator(".media-label")).to_have_text(["photo-1.jpg"])
 

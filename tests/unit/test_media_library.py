@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 
 import pytest
 from PIL import Image
@@ -101,3 +102,18 @@ def test_the_focal_point_changes_the_share_thumbnails_pixels(tmp_path):
     r, _, b = mostly((tmp_path / right.name).read_bytes())
     assert b > 200 and r < 20  # all blue
     assert renditions.file(left.name) is not None  # served under /media/r/
+
+
+def test_uploads_at_the_same_time_all_keep_their_labels(tmp_path):
+    refs = [f"media/2026/20261207-{i:04x}.jpg" for i in range(24)]
+    threads = [
+        threading.Thread(target=remember_upload, args=(tmp_path, ref, f"照片{i}.jpg"))
+        for i, ref in enumerate(refs)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    library = read_library(tmp_path)
+    assert [library[ref].label for ref in refs] == [f"照片{i}.jpg" for i in range(24)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".library.yml"]  # no lock file left
