@@ -324,8 +324,15 @@ def adduser(name: str, role: str | None, instance: Path, if_missing: bool, reset
     help="Coordinate system of rows whose 坐标系 column is empty.",
 )
 @click.option("--dry-run", is_flag=True, help="Check every row and show what would change.")
+@click.option(
+    "--good-rows",
+    is_flag=True,
+    help="Import the rows without errors and list the others (else any error writes nothing).",
+)
 @content_option
-def import_stations(file: Path, crs: str, dry_run: bool, content_root: Path) -> None:
+def import_stations(
+    file: Path, crs: str, dry_run: bool, good_rows: bool, content_root: Path
+) -> None:
     """Import the station ledger (台账, .xlsx or .csv); with errors nothing is written."""
     import getpass
 
@@ -344,8 +351,12 @@ def import_stations(file: Path, crs: str, dry_run: bool, content_root: Path) -> 
                 click.secho(message, fg="red")
         else:
             click.echo(row.describe(plan.new_status))
+            if row.hours:
+                click.echo(f"  开放时间读作：{row.hours}")
+        for warning in row.warnings:
+            click.secho(f"  请核对：{warning}", fg="yellow")
     click.echo(plan.summary())
-    if plan.has_errors:
+    if plan.has_errors and not good_rows:
         click.secho("台账有错误，没有写入任何内容。", fg="red", err=True)
         sys.exit(1)
     if dry_run:
@@ -355,12 +366,49 @@ def import_stations(file: Path, crs: str, dry_run: bool, content_root: Path) -> 
         author = getpass.getuser()
     except (KeyError, OSError):
         author = "import-stations"
-    result = apply_import(content_root, plan, author)
+    result = apply_import(content_root, plan, author, skip_errors=good_rows)
     for conflict in result.conflicts:
         click.secho(f"未写入（已被他人修改）：{conflict}", fg="yellow", err=True)
+    for row in result.skipped:
+        click.secho(f"未导入（请改正后重新导入）：{row}", fg="yellow", err=True)
     click.echo(f"已导入：{result.summary()}")
-    if result.conflicts:
+    if result.conflicts or result.skipped:
         sys.exit(1)
+
+
+@cli.command("import-tally")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--year", type=int, required=True, help="The year the sheet's months belong to.")
+@click.option("--dry-run", is_flag=True, help="Show what the sheet holds and write nothing.")
+@content_option
+def import_tally(file: Path, year: int, dry_run: bool, content_root: Path) -> None:
+    """Fill a year's activity tally (月份、品牌、街道、场次) from a spreadsheet.
+
+    The months the sheet holds replace those months of content/tally/YEAR.yml; bad rows are
+    listed by row number and left out.
+    """
+    from cms.content import ContentError, load
+    from cms.content.spreadsheet import LedgerError
+    from cms.content.tally import Tally, merge, read_sheet, save
+
+    try:
+        content = load(content_root)
+        sheet = read_sheet(file.read_bytes(), file.name, content.site)
+    except (ContentError, LedgerError) as exc:
+        click.secho(f"无法导入：{exc}", fg="red", err=True)
+        sys.exit(1)
+    for message in sheet.errors:
+        click.secho(f"{message}（不导入）", fg="red")
+    months = "、".join(f"{m}月" for m in sorted({r.month for r in sheet.rows})) or "无"
+    total = sum(r.count for r in sheet.rows)
+    click.echo(f"{file.name}：{len(sheet.rows)} 行，共 {total} 场；月份：{months}")
+    if dry_run or not sheet.rows:
+        click.echo("没有写入任何内容。" if sheet.rows else "表格里没有可导入的行。")
+        sys.exit(1 if not sheet.rows else 0)
+    base = content.tallies.get(year) or Tally(year, content.site.yearly_activity_target)
+    tally = merge(base, sheet.rows)
+    path = save(content_root, tally)
+    click.echo(f"已写入 {path}：{year} 年共 {tally.held} 场。")
 
 
 if __name__ == "__main__":

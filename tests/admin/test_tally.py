@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 
 import lxml.html
 import yaml
@@ -11,7 +13,7 @@ from openpyxl import Workbook
 
 from cms.content import load
 from cms.public.app import create_app
-from tests.conftest import NOW
+from tests.conftest import NOW, ROOT
 from tests.web.test_numbers import tables
 
 from .conftest import token_of
@@ -167,3 +169,20 @@ def test_a_sheet_without_a_header_says_which_columns_it_needs(content_copy, as_r
     ).get_data(as_text=True)
     assert "找不到表头：应有“月份”和“场次”两列" in page
     assert token_of(page)
+
+
+def test_the_command_line_fills_a_year_from_a_csv(content_copy, tmp_path):
+    sheet = tmp_path / "十月台账.csv"
+    sheet.write_text(
+        "月份,街道,品牌,场次\n10月,坂田街道,关爱服务,9\n10月,布吉,劳动技能竞赛,4\n10月,,,x\n",
+        encoding="gb18030",
+    )
+    run = subprocess.run(
+        [sys.executable, "build.py", "import-tally", str(sheet), "--year", "2026",
+         "--content", str(content_copy)],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "第 4 行：场次“x”" in run.stdout
+    assert "2 行，共 13 场；月份：10月" in run.stdout
+    assert load(content_copy).tallies[2026].by("street") == {"bantian": 9, "buji": 4}
