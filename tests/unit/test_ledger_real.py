@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import pytest
 from openpyxl import Workbook
@@ -10,6 +12,7 @@ from openpyxl import Workbook
 from cms.content import load
 from cms.content.ledger import LedgerError, apply_import, plan_import, read_ledger
 from cms.content.spreadsheet import find_header
+from tests.conftest import ROOT
 
 HEADER = ["序号", "站点名称", "类型", "所属街道", "详细地址", "经度", "纬度",
           "开放时间", "联系电话", "服务设施", "备注"]  # fmt: skip
@@ -157,3 +160,18 @@ def test_the_editor_may_apply_the_good_rows_and_get_the_bad_ones_listed(content_
     assert created.hours == ["mon-sun 09:00-18:00"]
     assert created.phone == "0755-28991234"
     assert (created.location.lat, created.location.lng) == (22.7213, 114.2712)
+
+
+def test_the_command_shows_hours_and_warnings_and_imports_the_good_rows(content_copy, tmp_path):
+    ledger = tmp_path / "龙岗街道台账.xlsx"
+    ledger.write_bytes(real_ledger())
+    command = [sys.executable, str(ROOT / "build.py"), "import-stations", str(ledger),
+               "--content", str(content_copy)]  # fmt: skip
+    refused = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert refused.returncode == 1 and "没有写入任何内容" in refused.stderr
+    assert "  开放时间读作：周一至周五 08:30–17:30；周六至周日 休息" in refused.stdout
+    assert "  请核对：第 7 行 经纬度：离龙岗街道的其他阵地约" in refused.stdout
+    done = subprocess.run([*command, "--good-rows"], capture_output=True, text=True, cwd=tmp_path)
+    assert "已导入：新建 3，更新 0，无变化 0，2 行有错误未导入。" in done.stdout
+    assert "未导入（请改正后重新导入）：第 9 行 龙岗街道看情况驿站" in done.stderr
+    assert done.returncode == 1  # something was left out: scripts can tell
