@@ -93,7 +93,9 @@ def form_field(field: str) -> str:
 def label(kind: str, field: str) -> str:
     """Return a content field's Chinese label: ``registration.capacity`` → 名额, ``hours.1`` →
     开放时间第 2 行."""
-    labels = {**_OTHER_LABELS, **(labels_of(kind) if kind in FORMS else {})}
+    kinds = [kind] if kind in FORMS else list(FORMS)  # a preview's problems name no file
+    labels = {**{k: v for one in reversed(kinds) for k, v in labels_of(one).items()}}
+    labels = {**_OTHER_LABELS, **labels}
     name, _, rest = field.partition(".")
     if rest.isdigit():
         return f"{short_label_text(labels.get(name, name))}第 {int(rest) + 1} 项"

@@ -209,6 +209,9 @@ def test_the_preview_names_missing_fields_in_chinese(as_role):
     text = page.get_data(as_text=True)
     assert "还不能预览" in text and "位置：必填" in text
     assert "type：" not in text and "类型：必填" not in text  # a chosen type is not "missing"
+    form = {**_edit_form(editor, "news", "plenary-2026"), "title": "", "date": ""}
+    text = editor.post("/admin/news/preview/?id=plenary-2026", form).get_data(as_text=True)
+    assert "标题：必填" in text and "发布日期：必填" in text and "title：" not in text
 
 
 def test_the_preview_says_what_the_sanitiser_removed(as_role):
