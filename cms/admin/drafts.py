@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app
 from werkzeug.datastructures import MultiDict
+
+from .sqlitefile import SQLiteFile
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS drafts (
@@ -43,24 +42,10 @@ class Draft:
         return dt.datetime.fromtimestamp(self.saved, tz)
 
 
-class Drafts:
+class Drafts(SQLiteFile):
     """The drafts database: one row per user, kind and entry (slug "" for a new entry)."""
 
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            db.executescript(SCHEMA)
-
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            with db:
-                yield db
-        finally:
-            db.close()
+    schema = SCHEMA
 
     def keep(self, user: str, kind: str, slug: str, pairs: Iterable[tuple[str, str]]) -> float:
         """Store the form ``pairs`` as the user's draft of an entry; return when it was kept."""
