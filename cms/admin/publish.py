@@ -6,12 +6,14 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, flash, jsonify, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 
+from ..content import workflow, writer
 from ..publish.jobs import PublishBusy, Publisher, PublishError
 from ..publish.releases import Releases
 from ..publish.scheduler import TICK, Scheduler
+from .references import KIND_NAMES
 from .security import SecureView, audit, current_user, require
 
 
@@ -73,6 +75,9 @@ class PublishView(SecureView):
             "admin/publish.html",
             job=job_state(pub.current() or pub.last()),
             publications=[_local(r) for r in pub.publications()[:10]],
+            live_release=getattr(Releases(pub.output).current(), "name", ""),
+            ahead=pub.ahead(),
+            kinds=KIND_NAMES,
             site_url=current_app.config["YIZHAN_SITE_URL"],
             entry_url=request.args.get("next", ""),
         )
@@ -107,11 +112,55 @@ class PublishView(SecureView):
             said += (
                 f"撤销了 {_local(undone)['time']} {undone['user']} 的发布："
                 + "、".join(undone["changes"] or ["（没有内容变化）"])
-                + "。这些条目的内容现在比网站新：再次发布会把它们带回网站，"
-                "不想要的请先撤回发布或恢复旧版本。"
+                + "。"
             )
+        if pub.ahead():
+            said += "下面列出的条目内容现在比网站新：请逐条决定恢复内容，或保留到下次发布。"
         flash(said, "success")
         return redirect(url_for(".index"), 303)
+
+    @expose("/ahead/", methods=("POST",))
+    def settle_ahead(self):
+        """Revert an entry a rollback left ahead of the site to what the site shows, or keep it
+        to go up at the next publish."""
+        pub, user = publisher(), current_user()
+        kind, slug = request.form.get("kind", ""), request.form.get("slug", "")
+        item = next((a for a in pub.ahead() if (a["kind"], a["slug"]) == (kind, slug)), None)
+        if item is None:
+            abort(404)
+        if request.form.get("then") == "revert":
+            require(workflow.LIVE_ROLE)
+            try:
+                said = revert_to_live(pub.content_root, item, user.name)
+            except (writer.Conflict, writer.InvalidEntry):
+                flash(f"《{item['title']}》刚被别人修改过，没有恢复；请打开它处理。", "danger")
+                return redirect(url_for(".index"), 303)
+            audit("restore", f"{kind}/{slug}", "回滚后恢复为网站上的版本")
+            flash(f"《{item['title']}》{said}", "success")
+        else:
+            flash(f"《{item['title']}》保留现在的内容，下次发布时上网站。", "info")
+        pub.settle(kind, slug)
+        return redirect(url_for(".index"), 303)
+
+
+def revert_to_live(root: Path, item: dict, author: str) -> str:
+    """Put back the content of an entry as the live site shows it; return what was done."""
+    kind, slug, live = item["kind"], item["slug"], item["live"]
+    path = writer.entry_path(root, kind, slug)
+    current = path.read_bytes() if path.exists() else None
+    version = writer.version_of(current) if current is not None else None
+    if live is None:  # not on the site: it must not be published
+        if current is None:
+            return "已不存在，不需要恢复。"
+        text = current.decode("utf-8").replace("\nstatus: published\n", "\nstatus: draft\n", 1)
+        writer.save(root, kind, slug, text, version, author, action="restore")
+        return "已改为草稿，与网站一致。"
+    for revision in writer.history(root, kind, slug):
+        text = writer.revision_text(root, kind, slug, revision.id)
+        if text is not None and writer.version_of(text.encode("utf-8")) == live:
+            writer.save(root, kind, slug, text, version, author, action="restore")
+            return "已恢复为网站上的版本。"
+    raise writer.InvalidEntry([])
 
 
 def _local(record: dict) -> dict:

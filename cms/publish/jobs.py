@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ..content.store import write_atomic
+from ..content.writer import version_of
 from .build import Builder, BuildError
 from .deploy import after_publish
 from .releases import KEEP, ReleaseError, Releases
@@ -87,6 +89,8 @@ class Publisher:
         self.lock_file = self.output.with_name(f".{self.output.name}.publish.lock")
         # One JSON line per release made live: when, by whom, which entries it changed.
         self.record_file = self.output.with_name(f".{self.output.name}.published.jsonl")
+        # After a rollback: the entries whose content is ahead of the live site (see ahead()).
+        self.ahead_file = self.output.with_name(f".{self.output.name}.ahead.json")
         self._lock = threading.Lock()
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._running: Job | None = None
@@ -145,10 +149,48 @@ class Publisher:
             with self._process_lock(wait=False) as free:
                 if not free:
                     raise PublishBusy("另一个发布正在进行，请稍后再回滚")
+                releases = Releases(self.output)
+                live = releases.current()
+                undone = self.publication(live.name) if live else None
                 try:
-                    return Releases(self.output).rollback().name
+                    release = releases.rollback().name
                 except ReleaseError as exc:
                     raise PublishError(f"无法回滚：{_chinese(exc)}") from None
+                self._mark_ahead(undone)
+                return release
+
+    def ahead(self) -> list[dict]:
+        """Return the entries a rollback left ahead of the live site, each {kind, slug, title,
+        change, live}: ``live`` is the version the site shows (None: not on the site)."""
+        try:
+            return json.loads(self.ahead_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+
+    def settle(self, kind: str, slug: str) -> None:
+        """Forget that an entry is ahead of the site (reverted, or to go up at the next publish)."""
+        self._write_ahead([a for a in self.ahead() if (a["kind"], a["slug"]) != (kind, slug)])
+
+    def _mark_ahead(self, undone: dict | None) -> None:
+        """Mark what the undone publish changed whose content is still as that publish left it,
+        so the next publish does not bring it back unnoticed."""
+        marked = {(a["kind"], a["slug"]): a for a in self.ahead()}
+        for item in (undone or {}).get("items", []):
+            path = self.content_root / item["kind"] / f"{item['slug']}.md"
+            try:
+                now = version_of(path.read_bytes())
+            except OSError:
+                now = None
+            if now != item["before"]:
+                marked[(item["kind"], item["slug"])] = {
+                    "kind": item["kind"], "slug": item["slug"], "title": item["title"],
+                    "change": item["change"], "live": item["before"],
+                }  # fmt: skip
+        self._write_ahead(list(marked.values()))
+
+    def _write_ahead(self, items: list[dict]) -> None:
+        data = json.dumps(items, ensure_ascii=False).encode("utf-8")
+        write_atomic(self.ahead_file, data)
 
     def _run(self, job: Job, full: bool = False) -> None:
         def progress(done: int, total: int, url: str) -> None:
@@ -176,6 +218,11 @@ class Publisher:
         except Exception as exc:  # a bug or a full disk must still end the job, not hang it
             self._finish(job, "failed", f"{type(exc).__name__}: {exc}", [])
         else:
+            ahead = self.ahead()
+            if ahead:  # what a rollback left ahead is on the site again: say so, once
+                titles = "、".join(f"《{a['title']}》" for a in ahead)
+                result.warnings.append(f"回滚后内容比网站新的条目随这次发布上线：{titles}")
+                self._write_ahead([])
             with self._lock:
                 job.pages, job.seconds = result.pages, round(result.seconds, 2)
                 job.release, job.warnings = result.release.name, list(result.warnings)
@@ -214,13 +261,17 @@ class Publisher:
     def _record(self, job: Job, release: str, before: dict) -> None:
         after = self._live()
         now = after[1] if after else {}
-        changes = [f"上线《{now[k][1]}》" for k in now if k not in before]
-        changes += [f"更新《{now[k][1]}》" for k in now if k in before and before[k] != now[k]]
-        changes += [f"撤下《{before[k][1]}》" for k in before if k not in now]
+        items = [("上线", k, now[k][1]) for k in now if k not in before]
+        items += [("更新", k, now[k][1]) for k in now if k in before and before[k] != now[k]]
+        items += [("撤下", k, before[k][1]) for k in before if k not in now]
+        changes = [f"{change}《{title}》" for change, _, title in items]
         if len(changes) > RECORDED:
             changes[RECORDED:] = [f"等，共 {len(changes)} 条"]
         record = {"release": release, "time": self._clock().isoformat(), "user": job.user,
-                  "changes": changes}  # fmt: skip
+                  "changes": changes,
+                  "items": [{"kind": k[0], "slug": k[1], "title": title, "change": change,
+                             "before": before.get(k, (None,))[0]}
+                            for change, k, title in items[:RECORDED]]}  # fmt: skip
         with open(self.record_file, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
