@@ -21,7 +21,7 @@ import branca.element
 import folium
 import jinja2
 import xyzservices
-from branca.element import Element
+from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 
@@ -188,9 +188,20 @@ def station_map(site: Site, tiles: Tiles, station: Station) -> MapView:
     return _render(m)
 
 
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (its default adds feet and miles)."""
+
+    _template = jinja2.Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+
 def _base(name: str, tiles: Tiles, center: tuple[float, float], zoom: int) -> folium.Map:
-    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True)
+    m = folium.Map(location=center, zoom_start=zoom, tiles=None)
     _fix(m, name)
+    _fix(MetricScale(), f"{name}_scale").add_to(m)
     for index, url in enumerate(tiles.urls):
         # A TileProvider, not a bare URL: folium would search xyzservices' whole catalogue
         # for a provider of that name on every map (milliseconds each, thousands of maps).

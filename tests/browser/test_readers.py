@@ -286,3 +286,16 @@ def test_dates_and_column_headings_never_break(browser, demo_server, viewport, s
             assert page.evaluate(ONE_LINE, "time:not(.range), thead th, .numbers td") == [], path
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", ["/stations/", "/stations/bantian-care-01/"])
+def test_map_scale_is_in_metres_and_kilometres(browser, demo_server, path):
+    context, page = open_page(browser, demo_server, path, DESKTOP)
+    try:
+        scale = page.locator(".leaflet-control-scale-line")
+        scale.first.wait_for()
+        lines = scale.all_inner_texts()
+        assert len(lines) == 1, lines  # no second bar in feet or miles
+        assert re.fullmatch(r"\d+ (m|km)", lines[0].strip()), lines
+    finally:
+        context.close()
