@@ -36,6 +36,7 @@ from .publish import admin_now, publisher
 from .reports import reports
 from .security import AdminForm, audit, current_user, require
 
+DRAFT_BYTES = 4 * 1024 * 1024  # an autosaved form: far more than any article, far less than uploads
 ACTION_LABELS = {
     "save": "已保存",
     "submit": "已提交审核",
@@ -794,6 +795,8 @@ class EntryView(BulkActions, BaseModelView):
         slug = request.args.get("id", "")
         if slug and self.content().get(self.kind, slug) is None:
             abort(404)
+        if (request.content_length or 0) > DRAFT_BYTES:
+            return jsonify(error="内容太长，没有自动保存；请先保存一次"), 413
         saved = drafts().keep(current_user().name, self.kind, slug, request.form.items(multi=True))
         return jsonify(saved=dt.datetime.fromtimestamp(saved, self.tz).strftime("%H:%M"))
 

@@ -132,3 +132,9 @@ def test_a_stale_login_page_asks_again_in_chinese(anonymous):
         follow_redirects=True,
     )  # fmt: skip
     assert "登录页打开太久了" in response.get_data(as_text=True)
+
+
+def test_an_autosave_is_capped_and_says_so_in_chinese(as_role):
+    editor = as_role("editor")
+    answer = editor.post("/admin/news/autosave/?id=plenary-2026", {"body": "长" * 2_000_000})
+    assert answer.status_code == 413 and "没有自动保存" in answer.json["error"]

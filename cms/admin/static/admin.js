@@ -176,7 +176,7 @@
      seconds after each change (never the entry's file), and leaving a changed form asks ---- */
   function setupAutosave(form) {
     var url = form.dataset.autosaveUrl;
-    var changed = false, submitting = false, timer = null;
+    var changed = false, submitting = false, timer = null, kept = Date.now();
     var status = document.createElement("span");
     status.id = "autosave-status"; status.className = "small text-muted ml-2"; status.setAttribute("role", "status");
     var actions = $(".form-actions", form);
@@ -184,6 +184,7 @@
     function keep() {
       timer = null;
       if (submitting || !url) return;
+      kept = Date.now();
       var data = new FormData(form);
       post(url, data).then(function (r) { return r.json().then(function (d) { return [r.ok, d]; }); })
         .then(function (res) {
@@ -193,10 +194,10 @@
         })
         .catch(function () { status.textContent = "网络断开，暂未自动保存；内容还在本页。"; status.className = "small ml-2 text-danger"; });
     }
-    function touched() {
+    function touched() {  /* 3 s after the last keystroke, and every 10 s of steady typing */
       changed = true;
       if (timer) clearTimeout(timer);
-      timer = setTimeout(keep, 3000);
+      timer = setTimeout(keep, Date.now() - kept > 10000 ? 0 : 3000);
     }
     form.addEventListener("input", touched);
     form.addEventListener("change", touched);
