@@ -60,6 +60,8 @@ CRS_NAMES = {
 ACTIONS = {"create": "新建", "update": "更新", "unchanged": "无变化", "error": "错误"}
 STATUS_LABELS = {"draft": "草稿", "review": "待审核", "published": "已发布"}
 _LIST_SPLIT = re.compile(r"[、,，;；\s]+")
+# A coordinate as written in ledgers: 114.05, 114.05°, E114.05, 东经114.05, 22.63°N.
+_DEGREES = re.compile(r"(?:东经|北纬|[EN])?\s*(-?\d+(?:\.\d+)?)\s*°?\s*[EN]?")
 # How far a station may lie from the middle of its street's other stations (a street of Longgang
 # is a few km across) or, for a street without stations yet, from the map's centre.
 STREET_REACH_M = 10_000
@@ -274,15 +276,15 @@ def _location(row: LedgerRow, default_crs: str, error: ErrorReport) -> dict | No
         error("坐标系", f"“{crs_text}”不是坐标系（可选：WGS-84、GCJ-02（高德）、BD-09（百度））")
     numbers = {}
     for column, limit in (("经度", 180), ("纬度", 90)):
-        text = row.get(column).removesuffix("°")
-        try:
-            numbers[column] = float(text)
-        except ValueError:
-            numbers[column] = float("nan")
+        text = row.get(column)
+        match = _DEGREES.fullmatch(text)
+        numbers[column] = float(match.group(1)) if match else float("nan")
         if not text:
             error(column, "不能为空")
         elif not -limit <= numbers[column] <= limit:  # false for nan and inf too
-            error(column, f"{text} 不是有效的{column}")
+            swapped = column == "纬度" and _is_number(row.get("经度"), 90)
+            hint = "（经度和纬度可能填反了）" if swapped else ""
+            error(column, f"{text} 不是有效的{column}{hint}")
             numbers[column] = float("nan")
     lat, lng = numbers["纬度"], numbers["经度"]
     if crs is None or lat != lat or lng != lng:
@@ -290,6 +292,11 @@ def _location(row: LedgerRow, default_crs: str, error: ErrorReport) -> dict | No
     if crs != "wgs84":
         lat, lng = (round(v, 7) for v in coords.convert(lat, lng, crs, "wgs84"))
     return {"lat": lat, "lng": lng}
+
+
+def _is_number(text: str, limit: float) -> bool:
+    match = _DEGREES.fullmatch(text)
+    return bool(match) and -limit <= float(match.group(1)) <= limit
 
 
 def _hours(text: str, error: ErrorReport) -> tuple[list[str], list[str]]:

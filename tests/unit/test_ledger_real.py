@@ -175,3 +175,36 @@ def test_the_command_shows_hours_and_warnings_and_imports_the_good_rows(content_
     assert "已导入：新建 3，更新 0，无变化 0，2 行有错误未导入。" in done.stdout
     assert "未导入（请改正后重新导入）：第 9 行 龙岗街道看情况驿站" in done.stderr
     assert done.returncode == 1  # something was left out: scripts can tell
+
+
+@pytest.mark.parametrize(
+    ("lng", "lat", "expected"),
+    [
+        ("114.2712°", "22.7213°", (22.7213, 114.2712)),
+        ("E114.2712", "N22.7213", (22.7213, 114.2712)),
+        ("东经114.2712", "北纬22.7213", (22.7213, 114.2712)),
+        ("114.2712 E", "22.7213°N", (22.7213, 114.2712)),
+    ],
+)
+def test_coordinates_are_read_as_ledgers_write_them(content_copy, lng, lat, expected):
+    row = [*ROWS[0][:5], lng, lat, *ROWS[0][7:]]
+    rows = read_ledger(_sheet([row]), "a.xlsx")
+    (plan,) = plan_import(load(content_copy), rows).rows
+    assert plan.action == "create", plan.errors
+    assert f"lat: {expected[0]}" in plan.text and f"lng: {expected[1]}" in plan.text
+
+
+def test_swapped_coordinates_say_so(content_copy):
+    row = [*ROWS[0][:5], 22.7213, 114.2712, *ROWS[0][7:]]
+    (plan,) = plan_import(load(content_copy), read_ledger(_sheet([row]), "a.xlsx")).rows
+    assert plan.errors == ["第 2 行 纬度：114.2712 不是有效的纬度（经度和纬度可能填反了）"]
+
+
+def _sheet(rows: list[list]) -> bytes:
+    book = Workbook()
+    book.active.append(HEADER)
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
