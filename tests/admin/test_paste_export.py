@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import html as lxml_html
 
 from ..unit.test_paste import wechat_html
+from .conftest import token_of
 
 
 def test_pasting_html_returns_markdown_and_puts_embedded_images_in_the_library(
@@ -38,3 +39,13 @@ def test_the_wechat_export_has_inline_styles_and_absolute_image_urls(as_role):
     assert "border:1px solid #ddd" in tree.xpath("//td")[0].get("style")
     assert not tree.xpath("//*[@class]")
     assert answer["broken"] == []
+
+
+def test_paste_and_export_need_a_login_and_the_csrf_token(content_copy, anonymous, as_role):
+    html = {"html": "<p><img src='data:image/png;base64,iVBORw0KGgo='></p>"}
+    anonymous.token = token_of(anonymous.get("/admin/login/").get_data(as_text=True))
+    assert anonymous.post("/admin/media/paste/", html).status_code in (302, 401, 403)
+    assert anonymous.post("/admin/media/wechat/", {"body": "x"}).status_code in (302, 401, 403)
+    writer = as_role("writer")
+    assert writer.post("/admin/media/paste/", html, csrf=False).status_code == 400
+    assert not list((content_copy / "media").glob("2026/*"))  # nothing stored
