@@ -184,9 +184,17 @@ class Repo:
     # plumbing --------------------------------------------------------------------------------
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold this repository's lock (one git writer at a time, across processes)."""
+        """Hold this repository's lock (one git writer at a time, across processes).
+
+        Every git command here runs under it, so a lock file git left is from a process
+        killed midway (a worker past its timeout): it is removed, or no save could commit.
+        """
         with open(self.git_dir / "yizhan.lock", "a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
+            for stale in (self.git_dir / "index.lock", self.git_dir / "HEAD.lock"):
+                stale.unlink(missing_ok=True)
+            for stale in (self.git_dir / "refs" / "heads").glob("*.lock"):
+                stale.unlink(missing_ok=True)
             try:
                 yield
             finally:

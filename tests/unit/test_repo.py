@@ -187,3 +187,12 @@ def test_cost_of_a_commit_per_save(content_copy):
         f"\nsave without a commit {1000 * timings[False]:.1f} ms, "
         f"with one {1000 * timings[True]:.1f} ms"
     )
+
+
+def test_a_lock_left_by_a_killed_git_does_not_stop_saves(content_copy):
+    Repo(content_copy).ensure()
+    (content_copy / ".git" / "index.lock").write_text("")  # a commit killed midway
+    entry = load(content_copy).get("news", "plenary-2026")
+    text = (content_copy / entry.source).read_text(encoding="utf-8")
+    writer.save(content_copy, "news", entry.slug, text + "\n之后的保存。\n", entry.version, "w")
+    assert writer.history(content_copy, "news", entry.slug)[0].author == "w"
