@@ -310,6 +310,9 @@ class EntryView(BulkActions, BaseModelView):
             may_delete=entry is not None and self._may_delete(entry),
             live=self._live(entry) if entry else None,
             publishing=request.args.get("publishing", ""),
+            ahead=entry is not None and any(
+                (a["kind"], a["slug"]) == (self.kind, entry.slug) for a in publisher().ahead()
+            ),
             draft=None if locked else self._draft_offer(entry),
             form=form,
             entry=entry,

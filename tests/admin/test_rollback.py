@@ -41,6 +41,8 @@ def test_an_approval_rolled_back_is_marked_and_reverted_to_draft(admin_app, cont
     assert not _page(admin_app, tmp_path, "secret-review-note")
     title = load(content_copy).get("news", "secret-review-note").title_text
     assert _ahead(admin) == [f"新闻《{title}》"]
+    form = editor.get("/admin/news/edit/?id=secret-review-note").get_data(as_text=True)
+    assert 'id="entry-ahead"' in form and "这个条目现在的内容比网站上的新" in form
 
     response = admin.post(
         "/admin/publish/ahead/",
