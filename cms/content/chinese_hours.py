@@ -53,6 +53,7 @@ _TOKENS = re.compile(
     "|".join(
         [
             rf"(?P<holiday>{_WORDS['holiday']})",
+            rf"(?P<except>除\s*(?:{_WORDS['workdays']}|{_WORDS['weekend']}|{_DAYS})\s*(?:以外|之外|外)?)",
             rf"(?P<range>{_RANGE})",
             rf"(?P<week>{_WORDS['week']})",
             rf"(?P<workdays>{_WORDS['workdays']})",
@@ -65,6 +66,24 @@ _TOKENS = re.compile(
     )
 )
 _AFTERNOON = {"下午", "午后", "傍晚", "晚上", "晚间", "夜间", "夜里", "晚"}
+
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}  # fmt: skip
+# Chinese numerals of a clock: 九点, 十二时, 八点三十分 (never 周一, which no 点 follows).
+_CN_CLOCK = re.compile(r"([零一二两三四五六七八九十]{1,3})(?=\s*[点时分])")
+
+
+def _cn_number(text: str) -> int:
+    """Return the value of a Chinese numeral up to 59: 九, 十二, 二十, 三十五."""
+    tens, _, ones = text.rpartition("十")
+    if "十" not in text:
+        return (
+            _CN_DIGITS.get(text, 0)
+            if len(text) == 1
+            else int("".join(str(_CN_DIGITS[c]) for c in text))
+        )
+    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
 
 
 class HoursError(ValueError):
@@ -93,6 +112,7 @@ class ReadHours:
 def read_hours(text: str) -> ReadHours:
     """Read hours written either as structured lines or in Chinese; raise HoursError if neither."""
     text = unicodedata.normalize("NFKC", text or "").strip()
+    text = _CN_CLOCK.sub(lambda m: str(_cn_number(m.group(1))), text)  # 九点半 → 9点半
     parts = [" ".join(p.split()) for p in re.split(r"[;\n]+", text) if p.strip()]
     if not parts:
         raise HoursError("不能为空（例如 周一至周五 8:30-17:30，周末休息）")
@@ -126,11 +146,18 @@ def _read_chinese(text: str) -> ReadHours:
     _check_filler(text[position:])
     rules: list[_Rule] = []
     notes: list[str] = []
+    closed: list[_Rule] = []  # 除周一外: those days are closed, whatever the rest says
     period = ""
     for index, (kind, match) in enumerate(pieces):
         assert match is not None
         if kind == "holiday":
             notes.append(match.group())
+            continue
+        if kind == "except":
+            inner = re.sub(r"^除\s*|\s*(?:以外|之外|外)$", "", match.group())
+            inner_kind = next(k for k in ("workdays", "weekend", "days")
+                              if re.fullmatch(_WORDS.get(k, _DAYS), inner))  # fmt: skip
+            closed.append(_Rule(_days(inner_kind, inner), closed=True))
             continue
         if kind == "period":
             period = match.group()
@@ -154,7 +181,7 @@ def _read_chinese(text: str) -> ReadHours:
             rule.ranges.append((0, 1440))
         else:
             rule.ranges.append(_range(match, period))
-    return ReadHours(_lines(rules, text), notes)
+    return ReadHours(_lines(rules + closed, text), notes)
 
 
 def _check_filler(gap: str) -> None:
