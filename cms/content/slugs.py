@@ -15,6 +15,7 @@ SLUG_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_LENGTH - 1}}}\Z")
 # Suggestions stay shorter than the limit, leaving room for a "-2" when the name is taken.
 SUGGESTED_LENGTH = 60
 FALLBACK = "entry"
+_HAN = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
 
 RESERVED_PAGE_SLUGS = frozenset(
     {
@@ -51,22 +52,42 @@ def refusal(kind: str, slug: str) -> str | None:
     return None
 
 
+def _words(title: str) -> list[str]:
+    """Return the title's words as slug parts: each Chinese word (as pypinyin's dictionary
+    segments it) its syllables joined by "-", each other word lower-cased."""
+    # pypinyin's dictionaries are tens of MB: only a slug suggestion loads them, never a build.
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.seg.simpleseg import seg
+
+    words = []
+    for run in _HAN.split(title):
+        pieces = seg(run) if _HAN.fullmatch(run) else run.split()
+        for piece in pieces:
+            syllables = lazy_pinyin(piece, style=Style.NORMAL, errors=lambda chars: chars.split())
+            part = re.sub(r"[^a-z0-9]+", "-", "-".join(syllables).lower()).strip("-")
+            if part:
+                words.append(part)
+    return words
+
+
 def suggest(title: str, taken: Container[str] = (), kind: str = "") -> str:
     """Return a free slug from the title's pinyin: ``区总工会召开`` → ``qu-zong-gong-hui-zhao-kai``.
 
-    The pinyin is cut at a syllable boundary to at most SUGGESTED_LENGTH characters. A title
+    The name is cut between words (Chinese words as pypinyin's dictionary knows them) to at
+    most SUGGESTED_LENGTH characters. A title
     that gives no letters or only digits is prefixed with ``entry`` (``2026`` → ``entry-2026``,
     ``！！`` → ``entry``), since an all-digit name is refused for news. A name in ``taken``
     gets the first free ``-2``, ``-3`` … suffix, as does one ``kind`` may not take.
     """
-    # pypinyin's dictionaries are tens of MB: only a slug suggestion loads them, never a build.
-    from pypinyin import Style, lazy_pinyin
-
-    words = lazy_pinyin(title, style=Style.NORMAL, errors=lambda chars: chars.split())
-    text = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
-    if len(text) > SUGGESTED_LENGTH:
-        head = text[: SUGGESTED_LENGTH + 1]  # one more: a "-" there ends a whole syllable
-        text = head.rsplit("-", 1)[0] if "-" in head else head[:SUGGESTED_LENGTH]
+    text = ""
+    for word in _words(title):  # whole words while they fit
+        longer = f"{text}-{word}" if text else word
+        if len(longer) > SUGGESTED_LENGTH:
+            if not text:  # one word longer than the limit: cut between its syllables
+                head = word[: SUGGESTED_LENGTH + 1]  # one more: a "-" there ends a syllable
+                text = head.rsplit("-", 1)[0] if "-" in head else head[:SUGGESTED_LENGTH]
+            break
+        text = longer
     base = text if text and not text.isdigit() else "-".join(filter(None, (FALLBACK, text)))
     slug, number = base, 2
     while slug in taken or refusal(kind, slug):

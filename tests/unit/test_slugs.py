@@ -58,3 +58,24 @@ def test_taken_and_refused_names_get_a_number():
 )
 def test_refusals(kind, slug, why):
     assert refusal(kind, slug) == why
+
+
+@pytest.mark.parametrize("shift", range(8))
+def test_a_long_title_is_cut_between_words(shift):
+    """扩大会议 is one word: a suggestion keeps it whole or leaves it out, wherever the cut is."""
+    title = "职工" * shift + "区总工会召开全体扩大会议部署工作主线推动产业工人队伍建设改革"
+    slug = suggest(title)
+    assert len(slug) <= slugs.SUGGESTED_LENGTH
+    whole = slugs._words(title)
+    kept = slug.split("-")
+    parts = [w.split("-") for w in whole]
+    flat = [s for p in parts for s in p]
+    assert flat[: len(kept)] == kept
+    ends = {sum(len(p) for p in parts[: n + 1]) for n in range(len(parts))}
+    assert len(kept) in ends  # the cut falls between words
+    assert "kuo-da-hui-yi" in slug or "kuo" not in kept
+
+
+def test_latin_words_are_kept_whole():
+    slug = suggest("Shenzhen Longgang District Federation of Trade Unions Annual Conference 2026")
+    assert slug == "shenzhen-longgang-district-federation-of-trade-unions-annual"
