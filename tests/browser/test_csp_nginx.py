@@ -147,7 +147,10 @@ def test_headers_give_the_policy_and_the_rest(served):
         assert csp[directive] == ["'self'"], directive
     assert csp["frame-ancestors"] == ["'none'"] and csp["object-src"] == ["'none'"]
     # The tile host site.yml's map uses is the only other place images come from.
-    tile_hosts = {urlsplit(url).hostname for url in tiles_for(load(DEMO).site.map).urls}
+    tiles = tiles_for(load(DEMO).site.map)
+    tile_hosts = {
+        urlsplit(url.replace("{s}", sub)).hostname for url in tiles.urls for sub in tiles.subdomains
+    }
     assert set(csp["img-src"]) == {"'self'", "data:"} | {f"https://{h}" for h in tile_hosts}
     assert (
         int(re.search(r"max-age=(\d+)", home.headers["Strict-Transport-Security"])[1]) >= 31536000

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import json
 import re
 from contextlib import contextmanager, suppress
@@ -18,8 +19,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from cms.content import load
 from cms.content.hours import open_state, parse_hours
+from cms.geo.coords import convert
 from cms.geo.distance import haversine_m
 from cms.maps.dotmap import Projection
+from cms.maps.tiles import tiles_for
 from cms.public.colours import contrast
 from tests.conftest import DEMO, SHANGHAI
 
@@ -28,6 +31,18 @@ LONGCHENG = (22.71800, 114.25100)
 LONGGANG = (22.7203, 114.2467)  # the district's centre
 NOON = dt.datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI)  # a Wednesday
 NIGHT = dt.datetime(2026, 11, 25, 22, 15, tzinfo=SHANGHAI)
+
+
+@functools.cache
+def map_crs() -> str:
+    """The coordinate system the demo's tiles are drawn in (markers are shifted to it)."""
+    return tiles_for(load(DEMO).site.map).crs
+
+
+def drawn(feature: dict) -> tuple[float, float]:
+    """Where the map draws a station: its WGS-84 position in the demo tiles' system."""
+    lng, lat = feature["geometry"]["coordinates"]
+    return convert(lat, lng, "wgs84", map_crs())
 
 
 @pytest.fixture(scope="module")
@@ -351,9 +366,8 @@ def test_a_marker_tap_highlights_its_list_item(browser, demo_server, features):
         page.wait_for_selector("#results .result-distance")
         slug = listed(page)[4]
         feature = next(f for f in features if f["id"] == slug)
-        lng, lat = feature["geometry"]["coordinates"]
         # Zoom in until its marker stands alone, as a reader would, then tap it.
-        page.evaluate("p => map_stations.setView(p, 19, {animate: false})", [lat, lng])
+        page.evaluate("p => map_stations.setView(p, 19, {animate: false})", drawn(feature))
         pin = page.locator(f".leaflet-marker-icon.pin[title='{feature['properties']['name']}']")
         pin.click()
         active = page.locator("#results .result.is-active")
@@ -384,8 +398,7 @@ def test_pins_and_swatches_show_each_types_site_yml_colour(browser, demo_server,
             assert found == [want, want], key
             # A pin of the type, zoomed in until it stands alone.
             feature = next(f for f in features if f["properties"]["type"] == key)
-            lng, lat = feature["geometry"]["coordinates"]
-            page.evaluate("p => map_stations.setView(p, 19, {animate: false})", [lat, lng])
+            page.evaluate("p => map_stations.setView(p, 19, {animate: false})", drawn(feature))
             pin = page.locator(f".leaflet-marker-icon.pin[title='{feature['properties']['name']}']")
             pin.wait_for(timeout=5000)
             assert f"c-type-{key}" in pin.get_attribute("class").split()
@@ -444,8 +457,7 @@ def test_close_up_map_has_a_marker_for_every_station_around_the_view(
 ):
     with phone(browser, demo_server) as page:
         open_finder(page, demo_server.url + "/stations/")
-        lng, lat = features[0]["geometry"]["coordinates"]
-        page.evaluate("p => map_stations.setView(p, 16, {animate: false})", [lat, lng])
+        page.evaluate("p => map_stations.setView(p, 16, {animate: false})", drawn(features[0]))
         south, west, north, east = page.evaluate(
             """() => { const b = map_stations.getBounds().pad(0.5);
                        return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }"""
@@ -453,8 +465,7 @@ def test_close_up_map_has_a_marker_for_every_station_around_the_view(
         around = {
             f["properties"]["name"]
             for f in features
-            if south <= f["geometry"]["coordinates"][1] <= north
-            and west <= f["geometry"]["coordinates"][0] <= east
+            if south <= drawn(f)[0] <= north and west <= drawn(f)[1] <= east
         }
         page.wait_for_function(
             "n => marker_cluster_stations_cluster.getLayers().length === n", arg=len(around)
@@ -817,11 +828,11 @@ def test_the_first_view_fits_every_station(browser, demo_server, features):
     with phone(browser, demo_server, at=None) as page:
         open_finder(page, demo_server.url + "/stations/")
         page.wait_for_function("typeof map_stations === 'object'")
-        points = [f["geometry"]["coordinates"][::-1] for f in features]
+        points = [drawn(f) for f in features]  # AMap tiles: GCJ-02, shifted from the GeoJSON
         inside = page.evaluate(
             "ps => ps.filter(p => map_stations.getBounds().contains(p)).length", points
         )
-        assert inside == len(features)  # OSM tiles: WGS-84, as the GeoJSON
+        assert inside == len(features)
         assert settle_on_map(page, len(features)) == len(features)
 
 
