@@ -43,6 +43,8 @@ _DROPPED = (
     "svg",
     "noscript",
 )
+MAX_HEADING = 40  # characters: a longer bold line is emphasis, not a heading
+_FONT_SIZE = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)px")
 _DATA_URI = re.compile(r"^data:(image/[a-z0-9.+-]+)?(;base64)?,(.*)$", re.I | re.S)
 
 
@@ -109,6 +111,7 @@ def paste_to_markdown(
 
 
 def _clean(tree: lxml.html.HtmlElement) -> None:
+    _headings(tree)
     for comment in tree.xpath("//comment()"):  # Word's <!--[if gte mso 9]> blocks among them
         comment.drop_tree()
     for element in list(tree.iter()):
@@ -126,6 +129,29 @@ def _clean(tree: lxml.html.HtmlElement) -> None:
             (paragraph.tail or "") + " " if paragraph.getnext() is not None else paragraph.tail
         )
         paragraph.drop_tag()
+
+
+def _headings(tree: lxml.html.HtmlElement) -> None:
+    """Make headings of the short, all-bold, large paragraphs the 公众号 editor uses for them."""
+    blocks = ".//p | .//section | .//div | .//h1 | .//h2 | .//h3 | .//h4 | .//ul | .//ol | .//table"
+    for paragraph in tree.xpath(f"//p | //section[not({blocks})]"):
+        text = paragraph.text_content().strip()
+        if not text or len(text) > MAX_HEADING:
+            continue
+        plain = paragraph.xpath(
+            ".//text()[normalize-space()][not(ancestor::strong or ancestor::b"
+            " or ancestor::*[re:test(@style, 'font-weight:\\s*(bold|[6-9]00)')])]",
+            namespaces={"re": "http://exslt.org/regular-expressions"},
+        )
+        styles = " ".join(e.get("style", "") for e in paragraph.iter() if isinstance(e.tag, str))
+        sizes = [float(size) for size in _FONT_SIZE.findall(styles)]
+        if plain or not sizes or max(sizes) < 17:
+            continue
+        paragraph.tag = "h2" if max(sizes) >= 20 else "h3"
+    for bold in tree.xpath(
+        "//*[self::h1 or self::h2 or self::h3 or self::h4]//*[self::strong or self::b]"
+    ):
+        bold.drop_tag()  # a heading is bold already: "## **标题**" would say it twice
 
 
 def _store(source: str, media_root: Path, now: dt.datetime, policy: FetchPolicy) -> tuple[str, str]:

@@ -147,3 +147,18 @@ def test_word_html_keeps_its_text_and_says_why_its_images_are_missing(tmp_path):
     assert pasted.markdown == "# 关于开展职工技能竞赛的通知\n\n**各基层工会：**\n\n1\\. 报名时间\n"
     assert pasted.warnings == ["Word 文档里的图片无法随文字粘贴：请在 Word 中另存图片后拖进正文"]
     assert pasted.stored == []
+
+
+def test_large_bold_lines_of_the_wechat_editor_become_headings(tmp_path):
+    html = (
+        '<section><p style="text-align:center"><strong><span style="font-size: 20px">'
+        "一、活动背景</span></strong></p>"
+        '<p><span style="font-size:15px">正文<strong>加粗</strong>内容。</span></p>'
+        '<p><span style="font-size:17px;font-weight:bold">（一）小标题</span></p>'
+        '<p><strong><span style="font-size:18px">' + "很长的加粗文字" * 7 + "</span></strong></p>"
+        "<p><strong>没有字号的加粗</strong></p><h3><b>本来就是标题</b></h3></section>"
+    )
+    assert paste_to_markdown(html, tmp_path, NOW).markdown == (
+        "## 一、活动背景\n\n正文**加粗**内容。\n\n### （一）小标题\n\n"
+        f"**{'很长的加粗文字' * 7}**\n\n**没有字号的加粗**\n\n### 本来就是标题\n"
+    )
