@@ -802,6 +802,39 @@ def test_one_finger_scrolls_the_page_and_the_wheel_needs_ctrl(browser, demo_serv
         page.wait_for_function(f"map_stations.getZoom() === {zoom + 1}")
 
 
+def test_a_one_finger_swipe_over_the_map_scrolls_the_page(browser, demo_server):
+    """A real touch swipe (Chromium's input pipeline, through CDP): the page moves, the map
+    stays where it was."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", timezone_id="Asia/Shanghai",
+        is_mobile=True, has_touch=True,
+    )  # fmt: skip
+    local = re.compile(r"^" + re.escape(demo_server.url) + r"/")
+    context.route(lambda url: not local.match(url), lambda route: route.abort())
+    page = context.new_page()
+    try:
+        open_finder(page, demo_server.url + "/stations/")
+        page.wait_for_function("typeof map_stations === 'object'")
+        box = page.locator("#map_stations").bounding_box()
+        assert page.evaluate("scrollY") == 0 and box["y"] + box["height"] <= 844  # in view
+        centre = page.evaluate("map_stations.getCenter()")
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.8
+        cdp = context.new_cdp_session(page)
+
+        def touch(kind: str, at_y: float) -> None:
+            points = [] if kind == "touchEnd" else [{"x": x, "y": at_y, "id": 1}]
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+        touch("touchStart", y)
+        for step in range(1, 11):  # 200 px upwards, as a thumb flicks the page on
+            touch("touchMove", y - 20 * step)
+        touch("touchEnd", y - 200)
+        page.wait_for_function("scrollY >= 100", timeout=5000)
+        assert page.evaluate("map_stations.getCenter()") == centre
+    finally:
+        context.close()
+
+
 def test_find_by_place_with_pinyin_initials_without_a_location(browser, demo_server, features):
     with phone(browser, demo_server, at=NOON) as page:  # no location shared
         open_finder(page, demo_server.url + "/stations/")
