@@ -12,7 +12,26 @@
     marker.style.left = (Number(x.value) || 0) + '%';
     marker.style.top = (Number(y.value) || 0) + '%';
     marker.hidden = false;
+    // The previews crop as the site does: cover cards by object-position, the share
+    // thumbnail by the largest square centred on the point as far as the edges allow.
+    Array.prototype.forEach.call(document.querySelectorAll(".focus-preview"), function (img) {
+      img.style.objectPosition = img.dataset.crop === "focal"
+        ? focal(img, (Number(x.value) || 0) / 100, (Number(y.value) || 0) / 100)
+        : marker.style.left + " " + marker.style.top;
+    });
   }
+
+  function focal(img, fx, fy) {
+    var w = img.naturalWidth, h = img.naturalHeight, ratio = img.clientWidth / img.clientHeight;
+    if (!w || !h || !ratio) return "50% 50%";
+    var cw = w / h > ratio ? h * ratio : w, ch = w / h > ratio ? h : w / ratio;
+    var left = Math.min(Math.max(fx * w - cw / 2, 0), w - cw);
+    var top = Math.min(Math.max(fy * h - ch / 2, 0), h - ch);
+    return (w > cw ? left / (w - cw) * 100 : 50) + "% " + (h > ch ? top / (h - ch) * 100 : 50) + "%";
+  }
+  Array.prototype.forEach.call(document.querySelectorAll(".focus-preview"), function (img) {
+    img.addEventListener("load", place);
+  });
 
   image.addEventListener('click', function (event) {
     var box = image.getBoundingClientRect();
