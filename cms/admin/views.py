@@ -22,6 +22,7 @@ from .media import MediaView
 from .preview import SitePreview
 from .problems import told
 from .publish import PublishView, admin_now
+from .reports import reports
 from .security import SecureView, current_user
 from .tally import TallyView
 from .users import UsersView
@@ -107,6 +108,7 @@ class HomeView(AdminIndexView):
                 now.date(),
             ),
             stale_months=content.site.stale_after_months,
+            open_reports=len(reports().listed(open_only=True)),
             tz=ZoneInfo(tz),
         )
 

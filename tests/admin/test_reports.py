@@ -36,6 +36,8 @@ def test_a_report_posts_without_login_and_editors_see_and_resolve_it(anonymous, 
     assert row.xpath(".//td[@class='report-text']")[0].text_content() == "周日不开门"
     form = editor.get("/admin/stations/edit/?id=bantian-care-01").get_data(as_text=True)
     assert texts(form, "//*[@id='station-reports-h']") == ["读者纠错（未处理 1 条）"]
+    home = editor.get("/admin/").get_data(as_text=True)
+    assert texts(home, "//a[@id='open-reports']") == ["1 条未处理"]
     number = row.get("data-id")
     resolved = editor.post(f"/admin/reports/{number}/resolve")
     assert resolved.status_code == 302
