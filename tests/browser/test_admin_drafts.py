@@ -46,6 +46,11 @@ def admin_server(tmp_path: Path):
 def _logged_in(browser, server):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
     page = context.new_page()
+    page.refused = []  # what the admin's Content-Security-Policy blocked: must stay empty
+    page.on(
+        "console",
+        lambda m: page.refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.goto(server.url + "/admin/news/edit/?id=plenary-2026")
     page.get_by_label("用户名").fill("editor")
     page.get_by_label("密码").fill(PASSWORD)
@@ -78,6 +83,7 @@ def test_a_killed_page_leaves_a_draft_offered_with_every_field(browser, admin_se
     expect(page.locator("h1")).to_have_text(TYPED["#title"])
     expect(page.locator("#draft-offer")).to_have_count(0)
     assert "全会改期，请相互转告" in file.read_text("utf-8")
+    assert page.refused == []
     context.close()
 
 
@@ -123,6 +129,12 @@ def test_a_long_picker_finds_a_station_by_pinyin_initials(browser, admin_server)
     expect(options.first).to_contain_text("南湾")
     search("zzzz")
     expect(page.locator("#station-ts-dropdown .no-results")).to_have_text("没有找到“zzzz”")
+    page.goto(admin_server.url + "/admin/stations/edit/?id=bantian-care-01")  # map picker
+    expect(page.locator("#map-picker .leaflet-marker-icon")).to_have_count(1)
+    page.goto(admin_server.url + "/admin/news/")
+    page.once("dialog", lambda dialog: dialog.dismiss())  # 删除 asks, without an inline handler
+    page.locator("form.icon button[data-confirm]").first.click()
+    assert page.refused == []
     context.close()
 
 

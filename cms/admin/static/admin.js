@@ -429,6 +429,13 @@
   }
 })();
 
+// Flask-Admin's menus link to "#" (templates/admin/model/layout.html) or to javascript:void(0),
+// which the admin's policy refuses: their clicks do not navigate.
+document.addEventListener("click", function (e) {
+  var a = e.target.closest && e.target.closest('a.filter, a[href^="javascript:"]');
+  if (a) e.preventDefault();
+});
+
 // A form or button with data-confirm asks before it is sent (no inline handler: the policy).
 document.addEventListener("submit", function (e) {
   var text = e.target.dataset.confirm || (e.submitter && e.submitter.dataset.confirm);
