@@ -87,7 +87,8 @@ def paste_to_markdown(
             if name not in ("alt", "title"):
                 del img.attrib[name]
         if count >= MAX_IMAGES:
-            result.warnings.append(f"一次最多导入 {MAX_IMAGES} 张图片，其余的请另行上传")
+            if count == MAX_IMAGES:
+                result.warnings.append(f"一次最多导入 {MAX_IMAGES} 张图片，其余的请另行上传")
             img.drop_tree()
             continue
         ref, problem = _store(source, media_root, now, policy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import http.server
@@ -162,3 +163,17 @@ def test_large_bold_lines_of_the_wechat_editor_become_headings(tmp_path):
         "## 一、活动背景\n\n正文**加粗**内容。\n\n### （一）小标题\n\n"
         f"**{'很长的加粗文字' * 7}**\n\n**没有字号的加粗**\n\n### 本来就是标题\n"
     )
+
+
+def test_a_paste_takes_a_limited_number_of_images_and_says_so_once(tmp_path, monkeypatch):
+    monkeypatch.setattr("cms.content.pasted.MAX_IMAGES", 2)
+    image = "data:image/png;base64," + base64.b64encode(png()).decode()
+    pasted = paste_to_markdown(f'<p><img src="{image}" alt="图"></p>' * 4, tmp_path, NOW)
+    assert len(pasted.stored) == 2 and pasted.markdown.count("![图]") == 2
+    assert pasted.warnings == ["一次最多导入 2 张图片，其余的请另行上传"]
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 20, 30)).save(out, "PNG")
+    return out.getvalue()
