@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -105,17 +105,19 @@ def _text_width(text: str) -> float:
 def labels(
     projection: Projection, stations: Iterable[Station], streets: dict[str, str], drawn: list[Dot]
 ) -> list[Label]:
-    """Return street names near their stations' centroids, leaving out any that would overlap.
+    """Return street names near their stations' centroids, clear of the dots and of each other.
 
-    Streets with more stations are placed first. A name goes at its centroid, or a line above or
-    below it when that hides fewer dots; where every place meets a name already placed it is
-    left out (an unreadable name helps nobody).
+    Streets with more stations are placed first. A name goes at the nearest of rings of places
+    around its centroid (on it, above, below, beside, then further out) where it covers no dot
+    and no name already placed; on a map too full for that, where it covers the fewest dots. A
+    name that would overlap another in every place is left out (an unreadable name helps nobody).
     """
     members: dict[str, list[Station]] = defaultdict(list)
     for st in stations:
         if st.street in streets:
             members[st.street].append(st)
     order = list(streets)
+    dots_at = [(d.x - d.r, d.y - d.r, d.x + d.r, d.y + d.r) for d in drawn]
     placed: list[tuple[float, float, float, float]] = []
     out = []
     for key in sorted(members, key=lambda k: (-len(members[k]), order.index(k))):
@@ -123,22 +125,36 @@ def labels(
         lat = sum(st.location.lat for st in group) / len(group)
         lng = sum(st.location.lng for st in group) / len(group)
         cx, cy = projection.project(lat, lng)
-        half_w, half_h = _text_width(streets[key]) / 2 + 2, FONT / 2 + 1
-        cx = min(max(cx, half_w), projection.width - half_w)
-        boxes = []
-        for rank, dy in enumerate((0, -FONT - 2, FONT + 2)):
-            y = min(max(cy + dy, half_h), projection.height - half_h)
-            box = (cx - half_w, y - half_h, cx + half_w, y + half_h)
-            if not any(_overlap(box, other) for other in placed):
-                hidden = sum(
-                    _overlap(box, (d.x - d.r, d.y - d.r, d.x + d.r, d.y + d.r)) for d in drawn
-                )
-                boxes.append((hidden, rank, y, box))
-        if boxes:
-            _hidden, _rank, y, box = min(boxes)
+        # A glyph box is about 1.4 em tall in the fonts phones have, and a dot has a stroke.
+        half_w, half_h = _text_width(streets[key]) / 2 + 3, FONT * 0.7 + 1
+        free = []  # (dots hidden, nearness, box): the first with none hidden wins
+        for near, (x, y) in enumerate(_around(cx, cy, half_w, half_h)):
+            x = min(max(x, half_w), projection.width - half_w)
+            y = min(max(y, half_h), projection.height - half_h)
+            box = (x - half_w, y - half_h, x + half_w, y + half_h)
+            if any(_overlap(box, other) for other in placed):
+                continue
+            hidden = sum(_overlap(box, dot) for dot in dots_at)
+            free.append((hidden, near, box))
+            if not hidden:
+                break
+        if free:
+            _hidden, _near, box = min(free)
             placed.append(box)
-            out.append(Label(round(cx, 1), round(y, 1), streets[key]))
+            x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+            out.append(Label(round(x, 1), round(y, 1), streets[key]))
     return out
+
+
+def _around(cx: float, cy: float, half_w: float, half_h: float) -> Iterator[tuple[float, float]]:
+    """Yield places for a label around a point, nearest first: on it, then rings further out."""
+    yield cx, cy
+    for ring in range(1, 5):
+        dx, dy = ring * half_w, ring * (2 * half_h + 2) / 2
+        yield from (
+            (cx, cy - dy), (cx, cy + dy), (cx + dx, cy), (cx - dx, cy),
+            (cx + dx, cy - dy), (cx - dx, cy - dy), (cx + dx, cy + dy), (cx - dx, cy + dy),
+        )  # fmt: skip
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:

@@ -299,3 +299,28 @@ def test_map_scale_is_in_metres_and_kilometres(browser, demo_server, path):
         assert re.fullmatch(r"\d+ (m|km)", lines[0].strip()), lines
     finally:
         context.close()
+
+
+CLEAR_OF_DOTS = """() => {
+  const box = (e) => e.getBoundingClientRect();
+  const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const dots = [...document.querySelectorAll('#dot-map circle')].map(box);
+  const names = [...document.querySelectorAll('#dot-map .dot-map-streets text')];
+  return {
+    names: names.map((t) => t.textContent),
+    covering: names.filter((t) => dots.some((d) => hit(box(t), d))).map((t) => t.textContent),
+    crossing: names.filter((t, i) => names.some((u, j) => j !== i && hit(box(t), box(u))))
+      .map((t) => t.textContent),
+  };
+}"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_street_names_on_the_home_dot_map_cover_no_dot(browser, demo_server, size):
+    context, page = open_page(browser, demo_server, "/", PHONE, size)
+    try:
+        found = page.evaluate(CLEAR_OF_DOTS)
+        assert len(found["names"]) >= 8, found  # most streets are named
+        assert found["covering"] == [] and found["crossing"] == [], found
+    finally:
+        context.close()
