@@ -164,7 +164,7 @@ class TallyView(SecureView):
         months = "、".join(f"{m}月" for m in sorted({r.month for r in sheet.rows}))
         skipped = f"，跳过有错的 {len(sheet.errors)} 行" if sheet.errors else ""
         audit("import-tally", filename, f"{year} 年 {months}：{len(sheet.rows)} 行{skipped}")
-        self._publish(f"已从 {filename} 导入 {year} 年 {months} 的场次{skipped}。")
+        self._publish(f"已从 {filename} 导入 {year} 年 {months}的场次{skipped}。")
         return redirect(url_for(".index", year=year))
 
 
