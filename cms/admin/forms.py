@@ -25,7 +25,7 @@ from wtforms.validators import URL, DataRequired, Optional, ValidationError
 
 from ..content import Entry, Site, slugs
 from ..content.chinese_hours import HoursError, read_hours
-from ..content.fields import LATITUDE, LONGITUDE, MEDIA_RE, PHONE_RE
+from ..content.fields import LATITUDE, LONGITUDE, MEDIA_RE, PHONE_RE, PHOTOS_MAX
 from ..content.schema import max_length, minimum
 from ..geo.coords import parse_pasted
 from .security import AdminForm
@@ -78,6 +78,20 @@ class CheckboxesField(SelectMultipleField):
 def _media(form, field) -> None:
     if field.data and (not MEDIA_RE.match(field.data) or ".." in field.data.split("/")):
         raise ValidationError("请从媒体库选择图片（形如 media/2026/xxx.jpg）")
+
+
+def _photos(form, field) -> None:
+    refs = _lines(field.data)
+    if len(refs) > PHOTOS_MAX:
+        raise ValidationError(f"照片最多 {PHOTOS_MAX} 张，现在有 {len(refs)} 张")
+    for ref in refs:
+        if not MEDIA_RE.match(ref) or ".." in ref.split("/"):
+            raise ValidationError(f"“{ref}”不是媒体库里的图片地址（形如 media/2026/xxx.jpg）")
+
+
+def _lines(text: str | None) -> list[str]:
+    """Return the non-empty lines of a text box, each once, in order."""
+    return list(dict.fromkeys(line.strip() for line in (text or "").splitlines() if line.strip()))
 
 
 def _phone(form, field) -> None:
@@ -259,6 +273,12 @@ class StationForm(EntryForm):
     access = SelectField("服务对象")
     phone = StringField("电话", validators=[_phone])
     verified_at = DateField("核实日期", validators=[Optional()])
+    photos = TextAreaField(
+        "照片",
+        validators=[_photos],
+        description="每行一张，写媒体库里的地址（形如 media/2026/xxx.jpg）；入口照片放第一行",
+        render_kw={"rows": 2},
+    )
     summary = TextAreaField(
         "简介", validators=[longest("stations", "summary")], render_kw={"rows": 2}
     )
@@ -335,7 +355,7 @@ def fill(form: EntryForm, entry: Entry, tz: ZoneInfo) -> None:
                 value = local(value)
             elif name == "tags":
                 value = "、".join(value)
-            elif name == "hours":
+            elif name in ("hours", "photos"):
                 value = "\n".join(value)
             form[name].data = value
     if entry.kind == "stations":
@@ -408,6 +428,7 @@ def fields_from(form: EntryForm, kind: str, tz: ZoneInfo) -> dict:
             access=form.access.data,
             phone=text("phone"),
             verified_at=form.verified_at.data,
+            photos=_lines(form.photos.data),
             summary=text("summary"),
         )
     elif kind == "pages":

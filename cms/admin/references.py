@@ -54,6 +54,9 @@ def refusals(
     cover = fields.get("cover") or ""
     if cover and content.media_file(cover) is None:
         found.append(Refusal("cover", f"媒体库里没有 {cover}"))
+    missing = [ref for ref in fields.get("photos") or () if content.media_file(ref) is None]
+    if missing:
+        found.append(Refusal("photos", f"媒体库里没有 {'、'.join(missing)}"))
     found.extend(_body(content, entry, body, now, live))
     return found
 

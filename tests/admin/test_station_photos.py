@@ -1,5 +1,5 @@
-"""Saving a station in the admin keeps the photos its file lists (the form has no field for
-them yet): nothing already saved is lost."""
+"""A station's photos in the admin: listed one a line on its form (the entrance first), checked
+like a cover, and kept through saves."""
 
 from __future__ import annotations
 
@@ -7,15 +7,39 @@ from cms.content import load
 
 from .test_entries import _edit_form
 
+EDIT = "/admin/stations/edit/?id=bantian-care-01"
 
-def test_saving_a_station_keeps_its_photos(content_copy, as_role):
-    path = content_copy / "stations/bantian-care-01.md"
-    text = path.read_text("utf-8")
-    path.write_text(text.replace("\nstatus:", "\nphotos: [media/2025/x.jpg]\nstatus:", 1), "utf-8")
+
+def test_photos_are_added_on_the_form_entrance_first_and_kept(content_copy, as_role):
     editor = as_role("editor")
-    form = {**_edit_form(editor, "stations", "bantian-care-01"), "phone": "0755-12345678"}
-    response = editor.post("/admin/stations/edit/?id=bantian-care-01", {**form, "action": "save"})
+    media = content_copy / "media/2025"
+    (media / "y.jpg").write_bytes((media / "x.jpg").read_bytes())
+    form = _edit_form(editor, "stations", "bantian-care-01")
+    form["photos"] = "media/2025/y.jpg\n\n media/2025/x.jpg \nmedia/2025/y.jpg\n"
+    response = editor.post(EDIT, {**form, "action": "save"})
     assert response.status_code == 302, response.get_data(as_text=True)
     station = load(content_copy).entries["stations"]["bantian-care-01"]
+    assert station.photos == ["media/2025/y.jpg", "media/2025/x.jpg"]
+    # The form shows them as written, and a save of another field keeps them.
+    form = _edit_form(editor, "stations", "bantian-care-01")
+    assert form["photos"] == "media/2025/y.jpg\nmedia/2025/x.jpg"
+    response = editor.post(EDIT, {**form, "phone": "0755-12345678", "action": "save"})
+    assert response.status_code == 302
+    station = load(content_copy).entries["stations"]["bantian-care-01"]
     assert station.phone == "0755-12345678"
-    assert station.photos == ["media/2025/x.jpg"]
+    assert station.photos == ["media/2025/y.jpg", "media/2025/x.jpg"]
+
+
+def test_bad_photos_are_refused_at_the_field(content_copy, as_role):
+    editor = as_role("editor")
+    before = (content_copy / "stations/bantian-care-01.md").read_text("utf-8")
+    for photos, message in (
+        ("media/2025/x.jpg\n../secret.jpg", "“../secret.jpg”不是媒体库里的图片地址"),
+        ("media/2025/missing.jpg", "媒体库里没有 media/2025/missing.jpg"),
+        ("\n".join(f"media/2025/{n}.jpg" for n in range(13)), "照片最多 12 张，现在有 13 张"),
+    ):
+        form = {**_edit_form(editor, "stations", "bantian-care-01"), "photos": photos}
+        response = editor.post(EDIT, {**form, "action": "save"})
+        assert response.status_code == 200
+        assert message in response.get_data(as_text=True)
+    assert (content_copy / "stations/bantian-care-01.md").read_text("utf-8") == before
