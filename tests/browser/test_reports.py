@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from cms.admin import create_app
 from cms.admin.accounts import OWASP_MINIMUM, Accounts
-from cms.admin.wsgi import serve_app
+from cms.admin.wsgi import Combined, serve_app
 from cms.publish.serve import StaticSite
 
 from ..conftest import NOW
@@ -116,3 +117,30 @@ def test_without_an_endpoint_the_page_says_so(browser, data_site):
     finally:
         context.close()
         server.stop()
+
+
+def test_a_site_on_another_origin_posts_with_cors(browser, tmp_path: Path):
+    """The admin on its own server, the built site on another: the answer is readable."""
+    # The site is built with the admin's address, so the admin's server starts first and
+    # serves the app made once the site is there.
+    admin = LiveServer(lambda environ, start: app(environ, start))
+    content, output = _built_at_root(tmp_path, f"report_url: {admin.url}/admin/report/\n")
+    site = LiveServer(StaticSite(output))
+    app = Combined(
+        create_app(
+            content, tmp_path / "instance",
+            {"YIZHAN_NOW": NOW, "YIZHAN_REPORT_ORIGINS": [site.url]},
+        )
+    )  # fmt: skip
+    context = phone(browser)
+    page = context.new_page()
+    try:
+        page.goto(site.url + STATION)
+        fill_report(page, "电话打不通")
+        expect(page.locator("#report-status")).to_have_text(
+            "谢谢，已收到。工作人员核实后会更新站点信息。"
+        )
+    finally:
+        context.close()
+        site.stop()
+        admin.stop()
