@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 
+import requests
 from lxml import html as lxml_html
+
+from tests.browser.conftest import LiveServer
 
 REPORT = {"station": "bantian-care-01", "problem": "hours", "text": "周日不开门", "phone": ""}
 
@@ -44,9 +47,9 @@ def test_a_report_posts_without_login_and_editors_see_and_resolve_it(anonymous, 
     assert "没有未处理的纠错" in editor.get("/admin/reports/").get_data(as_text=True)
     everything = editor.get("/admin/reports/?show=all").get_data(as_text=True)
     assert "已处理" in texts(everything, "//table[@id='reports']//tr[@data-id]/td")[-1]
-    assert "station-reports" not in editor.get(
-        "/admin/stations/edit/?id=bantian-care-01"
-    ).get_data(as_text=True)
+    assert "station-reports" not in editor.get("/admin/stations/edit/?id=bantian-care-01").get_data(
+        as_text=True
+    )
     audit = as_role("admin").get("/admin/audit/").get_data(as_text=True)
     actions = texts(audit, "//table[@id='audit-log']/tbody/tr/td[3]")
     assert "读者纠错" in actions and "处理纠错" in actions
@@ -108,3 +111,20 @@ def test_a_plain_form_post_links_back_to_the_station_page(anonymous):
 
 def test_reports_need_a_login_to_read(anonymous):
     assert anonymous.get("/admin/reports/").status_code == 302
+
+
+def test_over_real_http_the_sixth_post_and_a_100_kb_body_are_refused(admin_app):
+    """The same limits as a reader's phone meets them: a real server on 127.0.0.1."""
+    server = LiveServer(admin_app)
+    url = server.url + "/admin/report/"
+    try:
+        with requests.Session() as reader:
+            answers = [reader.post(url, data=REPORT, timeout=10).status_code for _ in range(6)]
+            assert answers == [200] * 5 + [429]
+            assert "提交太频繁" in reader.post(url, data=REPORT, timeout=10).text
+        big = {**REPORT, "text": "x" * (100 * 1024)}
+        refused = requests.post(url, data=big, headers={"Accept": "application/json"}, timeout=10)
+        assert refused.status_code == 413
+        assert refused.json()["message"].startswith("内容太长")
+    finally:
+        server.stop()
