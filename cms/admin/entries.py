@@ -542,7 +542,11 @@ class EntryView(BulkActions, BaseModelView):
                 break
             others.append(revision)
         audit("conflict", f"{self.kind}/{slug}")
-        fields = merge.choices(self.kind, base, current, mine) if current is not None else []
+        fields = (
+            merge.choices(self.kind, base, current, mine, self.content().site, self.tz)
+            if current is not None
+            else []
+        )
         body = self.render(
             "admin/entries/conflict.html",
             slug=slug,

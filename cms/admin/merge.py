@@ -18,7 +18,7 @@ from ..content import writer
 from ..content.errors import FieldError
 from ..content.frontmatter import parse
 from ..content.schema import FIELDS
-from .forms import labels_of
+from .forms import STATUS_LABELS, labels_of
 
 BODY = "body"
 THEIRS, MINE = "theirs", "mine"
@@ -31,6 +31,15 @@ LABELS = {
     "status": "状态",
     "updated": "更新时间",
     BODY: "正文",
+}
+# Fields holding keys of a site.yml vocabulary, shown by their Chinese labels.
+VOCABULARIES = {
+    "category": "news_categories",
+    "brand": "activity_brands",
+    "street": "streets",
+    "type": "station_types",
+    "access": "access",
+    "amenities": "amenities",
 }
 
 
@@ -74,12 +83,28 @@ class Sides:
         return self.body if name == BODY else self.fields.get(name)
 
 
-def choices(kind: str, base: str | None, theirs: str, mine: str) -> list[FieldChoice]:
+def choices(
+    kind: str, base: str | None, theirs: str, mine: str, site=None, tz=None
+) -> list[FieldChoice]:  # site: a Site, tz: its tzinfo
     """Return the fields (the body last) whose values differ between ``theirs`` and ``mine``.
 
     The side taken by default is the one that changed the field since ``base`` (the version
-    you opened): theirs if only they changed it, yours otherwise.
+    you opened): theirs if only they changed it, yours otherwise. Values are shown as an
+    editor knows them: vocabulary labels from ``site``, times in the site's time zone ``tz``.
     """
+
+    def shown(name: str, value: Any) -> str:
+        if name == "status" and value in STATUS_LABELS:
+            return STATUS_LABELS[value]
+        terms = getattr(site, VOCABULARIES.get(name, ""), None) if site else None
+        if terms and isinstance(value, list):
+            value = [terms[v].label if v in terms else v for v in value]
+        elif terms and value in terms:
+            value = terms[value].label
+        if tz is not None and isinstance(value, dt.datetime) and value.tzinfo is not None:
+            return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        return _shown(value)
+
     old, them, you = Sides.of(base), Sides.of(theirs), Sides.of(mine)
     labels = {**labels_of(kind), **LABELS}
     names = [n for n in FIELDS[kind] if n in them.fields or n in you.fields]
@@ -99,7 +124,12 @@ def choices(kind: str, base: str | None, theirs: str, mine: str) -> list[FieldCh
             take, why = MINE, "你改了"
         found.append(
             FieldChoice(
-                name, labels.get(name, name), _shown(theirs_value), _shown(mine_value), take, why
+                name,
+                labels.get(name, name),
+                shown(name, theirs_value),
+                shown(name, mine_value),
+                take,
+                why,
             )
         )
     return found

@@ -89,3 +89,17 @@ def test_side_by_side_shortens_long_unchanged_stretches():
     kinds = [r.kind for r in rows]
     assert kinds.count("add") == 1 and "gap" in kinds
     assert len(rows) < 12
+
+
+def test_values_are_shown_as_an_editor_knows_them(as_role, content_copy):
+    """Vocabulary keys by their Chinese labels, times in the site's time zone."""
+    first, second = as_role("editor"), as_role("admin")
+    theirs = _edit_form(first, "news", "plenary-2026")
+    mine = _edit_form(second, "news", "plenary-2026")
+    first.post("/admin/news/edit/?id=plenary-2026", {**theirs, "category": "notice"})
+    page = second.post("/admin/news/edit/?id=plenary-2026", {**mine, "date": "2026-03-01T09:30"})
+    assert page.status_code == 409
+    doc = html.fromstring(page.get_data(as_text=True))
+    category = doc.get_element_by_id("merge-category").text_content()
+    assert "通知公告" in category and "notice" not in category
+    assert "2026-03-01 09:30" in doc.get_element_by_id("merge-date").text_content()
