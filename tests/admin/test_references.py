@@ -63,7 +63,7 @@ def test_an_activity_at_a_draft_station_cannot_be_approved(content_copy, as_role
         "/admin/activities/edit/?id=open-training-2026", {**form, "action": "save"}
     )
     [said] = _errors(response)["station"]
-    assert "还没有发布" in said and said.startswith("服务阵地《")
+    assert "还没有发布" in said and said.startswith("所在阵地：服务阵地《")
 
 
 def test_withdrawing_a_referenced_station_lists_who_links_to_it(content_copy, as_role):
