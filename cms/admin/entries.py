@@ -15,6 +15,7 @@ from flask import abort, current_app, flash, g, has_request_context, jsonify, re
 from flask_admin import expose
 from flask_admin.model import BaseModelView
 from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
 
 from ..content import Content, Entry, slugs, workflow, writer
 from ..content.model import ENTRY_CLASSES
@@ -664,6 +665,13 @@ class EntryView(BulkActions, BaseModelView):
         text = request.form.get("text", "").strip()
         if not text:
             flash("评论是空的，没有发出。", "warning")
+        elif len(text) > MAX_NOTE:  # never cut: the form is shown again with the text in its box
+            said = f"评论最多 {MAX_NOTE} 个字，现在有 {len(text)} 个：没有发出，请删短一些。"
+            flash(said, "danger")
+            g.comment_kept = text
+            form = self._form(self.content(), MultiDict())
+            fill(form, entry, self.tz)
+            return self._render_form(form, entry)
         else:
             notes().add(self.kind, entry.slug, current_user().name, "comment", text)
             audit("comment", f"{self.kind}/{slug}")

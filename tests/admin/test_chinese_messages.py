@@ -226,3 +226,13 @@ def test_the_preview_says_what_the_sanitiser_removed(as_role):
     for said in ("iframe 1 处", "颜色 1 处", "字体设置 1 处"):
         assert said in text
     assert "二楼" in text and "<iframe" not in text.split("</div>", 1)[1]
+
+
+def test_an_over_long_comment_is_not_cut_but_kept_in_its_box(as_role):
+    editor = as_role("editor")
+    answer = editor.post("/admin/news/comment/", {"id": "plenary-2026", "text": "很长" * 1100})
+    page = answer.get_data(as_text=True)
+    assert "评论最多 2000 个字，现在有 2200 个" in page
+    assert "很长" * 1100 in page  # back in the box to shorten
+    again = editor.get("/admin/news/edit/?id=plenary-2026").get_data(as_text=True)
+    assert "很长" * 1100 not in again

@@ -108,3 +108,5 @@ _.reason_error
 # Figures.posted_*: numbers.html shows the activities posted on the site apart from the tally.
 _.posted_held
 _.posted_upcoming
+# Set on Flask's g by an over-long comment and shown back in its box (entries/edit.html).
+_.comment_kept
