@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "export-stations": "导出台账",
     "save-tally": "保存活动台账",
     "import-tally": "导入活动台账",
+    "save-settings": "保存网站设置",
     "site-publish": "发布网站",
     "site-rollback": "回滚网站",
     "user-add": "添加用户",

@@ -24,6 +24,7 @@ from .problems import told
 from .publish import PublishView, admin_now
 from .reports import reports
 from .security import SecureView, current_user
+from .settings import SettingsView
 from .tally import TallyView
 from .users import UsersView
 
@@ -147,6 +148,7 @@ def add_views(admin: Admin, folder: ContentFolder) -> None:
     admin.add_view(LedgerView(folder, _("Station ledger")))
     admin.add_view(TallyView(folder, _("Activity tally")))
     admin.add_view(PublishView(folder, _("Publish site")))
+    admin.add_view(SettingsView(folder, "网站设置"))
     admin.add_view(UsersView(_("Users"), category=_("Management")))
     admin.add_view(AuditView(_("Audit log"), category=_("Management")))
     admin.add_link(MenuLink(name=_("View site"), url="/", target="_blank"))

@@ -1,0 +1,189 @@
+"""网站设置: admins edit site.yml's settings, vocabularies and menu from the admin."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from lxml import html
+
+from cms.admin.publish import publisher
+
+TIMEOUT = 300  # builds share two cores with other test runs
+
+
+def _form(browser) -> tuple[dict[str, list[str]], html.HtmlElement]:
+    """The settings form as a browser would send it, field by field (lists, in page order)."""
+    page = html.fromstring(browser.get("/admin/settings/").get_data(as_text=True))
+    form = page.get_element_by_id("settings-form")
+    data: dict[str, list[str]] = {}
+    for name, value in form.form_values():
+        data.setdefault(name, []).append(value)
+    return data, page
+
+
+def _row(data: dict, vocabulary: str, key: str) -> int:
+    return data[f"{vocabulary}-was"].index(key)
+
+
+def _add(data: dict, vocabulary: str, key: str, label: str, color: str = "") -> None:
+    """Fill the first blank row of a vocabulary's table."""
+    at = data[f"{vocabulary}-key"].index("")
+    data[f"{vocabulary}-key"][at] = key
+    data[f"{vocabulary}-label"][at] = label
+    data[f"{vocabulary}-color"][at] = color
+
+
+def _site(content) -> dict:
+    return yaml.safe_load((content / "site.yml").read_text(encoding="utf-8"))
+
+
+def _errors(response) -> list[str]:
+    page = html.fromstring(response.get_data(as_text=True))
+    return [e.text_content().strip() for e in page.find_class("invalid-feedback")]
+
+
+@pytest.mark.parametrize("role", ["writer", "editor"])
+def test_only_admins_open_or_save_the_settings(as_role, role):
+    browser = as_role(role)
+    assert browser.get("/admin/settings/").status_code == 403
+    assert browser.post("/admin/settings/save/", {"title": "改名"}).status_code == 403
+    assert "网站设置" not in browser.get("/admin/").get_data(as_text=True)
+
+
+@pytest.mark.slow
+def test_admin_renames_a_label_adds_a_street_and_the_built_site_shows_them(
+    admin_app, content_copy, as_role, tmp_path
+):
+    admin = as_role("admin")
+    before = (content_copy / "site.yml").read_text(encoding="utf-8")
+    data, _ = _form(admin)
+    data["news_categories-label"][_row(data, "news_categories", "service")] = "服务职工群众"
+    _add(data, "streets", "guanlan", "观澜街道")
+    data["hotline"] = ["0755-28900000"]
+    response = admin.post("/admin/settings/save/", data)
+    assert response.status_code == 302, _errors(response)
+    saved = _site(content_copy)
+    assert saved["news_categories"]["service"] == {"label": "服务职工群众"}
+    assert saved["streets"]["guanlan"] == {"label": "观澜街道"}
+    assert saved["hotline"] == "0755-28900000"
+    after = (content_copy / "site.yml").read_text(encoding="utf-8")
+    # Only the changed blocks were rewritten: the file's first comment and the map stay.
+    assert after.splitlines()[0] == before.splitlines()[0]
+    assert before[before.index("map:") : before.index("news_categories:")] in after
+    with admin_app.app_context():
+        job = publisher().wait(TIMEOUT)
+    assert job is not None and job.state == "succeeded", job and job.log
+    site = tmp_path / "site"
+    category = (site / "news" / "category" / "service" / "index.html").read_text(encoding="utf-8")
+    assert "服务职工群众" in category
+    published = json.loads((site / "api" / "v1" / "site.json").read_text(encoding="utf-8"))
+    assert "guanlan" in json.dumps(published["vocabularies"]["streets"])
+    assert "观澜街道" in json.dumps(published["vocabularies"]["streets"], ensure_ascii=False)
+    assert "0755-28900000" in (site / "index.html").read_text(encoding="utf-8")
+    # The save is a commit by the admin, shown in the settings' history with its diff.
+    page = admin.get("/admin/settings/").get_data(as_text=True)
+    history = html.fromstring(page).get_element_by_id("settings-history").text_content()
+    assert "admin" in history
+    log = admin.get("/admin/audit/").get_data(as_text=True)
+    assert "保存网站设置" in log
+
+
+def test_removing_a_key_in_use_names_its_entries_then_moving_them_works(
+    admin_app, content_copy, as_role
+):
+    admin = as_role("admin")
+    data, _ = _form(admin)
+    data["news_categories-drop"] = ["service"]
+    response = admin.post("/admin/settings/save/", data)
+    assert response.status_code == 400
+    page = html.fromstring(response.get_data(as_text=True))
+    said = page.get_element_by_id("in-use-news_categories-service").text_content()
+    assert "还有 3 篇条目在用" in said
+    for title in ("骑手", "妈妈小屋"):
+        assert title in said
+    assert "service" in _site(content_copy)["news_categories"]
+    # What was typed is still on the page: the tick on 删除 is kept.
+    assert page.xpath("//input[@name='news_categories-drop'][@value='service']/@checked")
+
+    data, _ = _form(admin)
+    data["news_categories-drop"] = ["service"]
+    data["move-news_categories-service"] = ["rights"]
+    response = admin.post("/admin/settings/save/", data)
+    assert response.status_code == 302, _errors(response)
+    saved = _site(content_copy)
+    assert "service" not in saved["news_categories"]
+    moved = (content_copy / "news" / "rider-care-2026.md").read_text(encoding="utf-8")
+    assert "category: rights" in moved
+    # Each move is a normal save of the entry: in its history, by the admin.
+    history = admin.get("/admin/news/history/?id=rider-care-2026").get_data(as_text=True)
+    assert "admin" in history
+
+
+def test_renaming_a_key_in_use_moves_its_entries_to_the_new_key(content_copy, as_role):
+    admin = as_role("admin")
+    data, _ = _form(admin)
+    data["streets-key"][_row(data, "streets", "bantian")] = "bantian-jiedao"
+    response = admin.post("/admin/settings/save/", data)
+    assert response.status_code == 400
+    page = html.fromstring(response.get_data(as_text=True))
+    chosen = page.xpath("//select[@name='move-streets-bantian']/option[@selected]/@value")
+    assert chosen == ["bantian-jiedao"]  # the rename is offered as the place to move to
+    data["move-streets-bantian"] = ["bantian-jiedao"]
+    response = admin.post("/admin/settings/save/", data)
+    assert response.status_code == 302, _errors(response)
+    streets = _site(content_copy)["streets"]
+    assert "bantian" not in streets and streets["bantian-jiedao"] == {"label": "坂田街道"}
+    station = (content_copy / "stations" / "bantian-care-01.md").read_text(encoding="utf-8")
+    assert "street: bantian-jiedao" in station
+
+
+@pytest.mark.parametrize(
+    ("colour", "said"),
+    [("#ffeb3b", "对比度只有 1.2:1"), ("red", "应写成 # 加六位十六进制数")],
+)
+def test_a_bad_colour_is_refused_at_its_field(content_copy, as_role, colour, said):
+    admin = as_role("admin")
+    data, _ = _form(admin)
+    data["station_types-color"][_row(data, "station_types", "legal-aid")] = colour
+    before = (content_copy / "site.yml").read_bytes()
+    response = admin.post("/admin/settings/save/", data)
+    assert response.status_code == 400
+    errors = _errors(response)
+    assert any(said in e and "阵地类型第 4 行" in e for e in errors), errors
+    assert (content_copy / "site.yml").read_bytes() == before
+
+
+def test_bad_keys_and_fields_are_refused_in_chinese(content_copy, as_role):
+    admin = as_role("admin")
+    data, _ = _form(admin)
+    _add(data, "streets", "Guan Lan", "观澜")
+    _add(data, "amenities", "water", "饮用水")
+    data["title"] = [""]
+    data["stale_after_months"] = ["半年"]
+    response = admin.post("/admin/settings/save/", data)
+    assert response.status_code == 400
+    errors = _errors(response)
+    assert any("代码“Guan Lan”只能用小写英文字母、数字和连字符" in e for e in errors)
+    assert any("代码“water”与第 1 行重复" in e for e in errors)
+    assert "网站名称：不能为空" in errors
+    assert any(e.startswith("阵地信息核实周期（月）：") for e in errors)
+
+
+def test_a_save_from_a_stale_page_is_refused_with_the_input_kept(content_copy, as_role):
+    admin = as_role("admin")
+    data, _ = _form(admin)
+    colleague = as_role("admin")
+    other, _ = _form(colleague)
+    other["hotline"] = ["12345"]
+    assert colleague.post("/admin/settings/save/", other).status_code == 302
+    data["hotline"] = ["0755-11112222"]
+    _add(data, "streets", "guanlan", "观澜街道")
+    response = admin.post("/admin/settings/save/", data)
+    assert response.status_code == 409
+    page = html.fromstring(response.get_data(as_text=True))
+    assert "已被他人保存" in page.get_element_by_id("settings-stale").text_content()
+    assert page.get_element_by_id("s-hotline").get("value") == "0755-11112222"
+    assert "guanlan" in page.xpath("//input[@name='streets-key']/@value")
+    assert _site(content_copy)["hotline"] == "12345"
