@@ -9,6 +9,7 @@ import yaml
 from lxml import html
 
 from cms.admin.publish import publisher
+from tests.build.html_checker import html_errors, require_checker
 
 TIMEOUT = 300  # builds share two cores with other test runs
 
@@ -187,3 +188,50 @@ def test_a_save_from_a_stale_page_is_refused_with_the_input_kept(content_copy, a
     assert page.get_element_by_id("s-hotline").get("value") == "0755-11112222"
     assert "guanlan" in page.xpath("//input[@name='streets-key']/@value")
     assert _site(content_copy)["hotline"] == "12345"
+
+
+def test_settings_have_history_diff_and_restore(content_copy, as_role):
+    admin = as_role("admin")
+    first = (content_copy / "site.yml").read_text(encoding="utf-8")
+    data, _ = _form(admin)
+    data["subtitle"] = ["服务职工，温暖同行"]
+    assert admin.post("/admin/settings/save/", data).status_code == 302
+    history = html.fromstring(admin.get("/admin/settings/history/").get_data(as_text=True))
+    rows = history.xpath("//table//tbody/tr")
+    assert len(rows) == 2  # the folder's first commit, then the admin's save
+    assert "admin" in rows[0].text_content() and "保存" in rows[0].text_content()
+    links = history.xpath("//table//a/@href")
+    newest = html.fromstring(admin.get(links[0]).get_data(as_text=True))
+    added = [e.text_content() for e in newest.find_class("diff-add")]
+    assert "+subtitle: 服务职工，温暖同行" in added
+    older = admin.get(links[1]).get_data(as_text=True)
+    form = html.fromstring(older).xpath("//form[contains(@action, 'restore')]")[0]
+    fields = dict(form.form_values())
+    assert admin.post(form.get("action"), fields).status_code == 302
+    assert (content_copy / "site.yml").read_text(encoding="utf-8") == first
+    history = admin.get("/admin/settings/history/").get_data(as_text=True)
+    assert "恢复" in history
+
+
+@pytest.mark.slow
+def test_settings_pages_are_valid_html(content_copy, as_role, tmp_path):
+    require_checker()
+    admin = as_role("admin")
+    data, _ = _form(admin)
+    refused = dict(data, **{"news_categories-drop": ["service"], "title": [""]})
+    data["station_types-color"][_row(data, "station_types", "legal-aid")] = "#ffeb3b"
+    pages = {
+        "settings": admin.get("/admin/settings/"),
+        "settings-refused": admin.post("/admin/settings/save/", refused),
+        "settings-bad-colour": admin.post("/admin/settings/save/", data),
+        "settings-history": admin.get("/admin/settings/history/"),
+    }
+    rev = html.fromstring(pages["settings-history"].get_data(as_text=True)).xpath("//td/a/@href")
+    pages["settings-revision"] = admin.get(rev[0])
+    files = []
+    for name, response in pages.items():
+        path = tmp_path / "pages" / f"{name}.html"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(response.get_data(as_text=True), encoding="utf-8")
+        files.append(path)
+    assert html_errors(files) == []
