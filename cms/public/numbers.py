@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..content import Term
 from ..render.chart import Bar, Wording, bar_chart, progress_chart
@@ -68,7 +68,7 @@ def figures(data: SiteData) -> Figures:
         reported = (
             _summed(site.activity_brands, by_brand),
             _summed(site.streets, by_street),
-            tuple(Count(str(m), _MONTHS[str(m)].label, n) for m, n in sorted(by_month.items())),
+            tuple(Count(str(m), "", n) for m, n in sorted(by_month.items())),
         )
     else:
         reported = (
@@ -95,7 +95,28 @@ def figures(data: SiteData) -> Figures:
     )
 
 
-_MONTHS = {str(m): Term(str(m), f"{m}月") for m in range(1, 13)}
+_MONTHS = {str(m): Term(str(m), "") for m in range(1, 13)}  # labelled by ``localised``
+
+
+def localised(figures: Figures) -> Figures:
+    """Name the months and the rows without a brand or street in the site's language.
+
+    Figures are made outside a request too (a page's build token), where nothing is translated;
+    the page calls this before showing them.
+    """
+
+    def named(counts: tuple[Count, ...]) -> tuple[Count, ...]:
+        return tuple(replace(c, label=c.label or _("未注明")) for c in counts)
+
+    months = tuple(
+        replace(c, label=_("%(month)s月", month=c.key)) for c in figures.activities_by_month
+    )
+    return replace(
+        figures,
+        activities_by_month=months,
+        activities_by_brand=named(figures.activities_by_brand),
+        activities_by_street=named(figures.activities_by_street),
+    )
 
 
 def _counts(vocabulary: dict[str, Term], keys: list[str]) -> tuple[Count, ...]:
@@ -109,7 +130,7 @@ def _summed(vocabulary: dict[str, Term], sums: dict) -> tuple[Count, ...]:
     """Counts per term from a tally's sums, in the vocabulary's order; rows without one last."""
     out = [Count(key, term.label, sums.get(key, 0)) for key, term in vocabulary.items()]
     if sums.get(""):
-        out.append(Count("", "未注明", sums[""]))  # figures are made outside a request: no gettext
+        out.append(Count("", "", sums[""]))  # named by ``localised``
     return tuple(out)
 
 

@@ -234,7 +234,7 @@ def activity_detail(slug: str):
 )
 def numbers():
     data = _data()
-    figures = work_numbers.figures(data)
+    figures = work_numbers.localised(work_numbers.figures(data))
     return render_template("numbers.html", figures=figures, charts=work_numbers.charts(figures))
 
 
