@@ -42,9 +42,6 @@ fi
 # The admin's own (Tom Select: searchable pickers), pinned in cms/admin/package-lock.json.
 (cd cms/admin && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 .venv/bin/python -m cms.admin.vendor
-# The admin's own (Tom Select: searchable pickers), pinned in cms/admin/package-lock.json.
-(cd cms/admin && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-.venv/bin/python -m cms.admin.vendor
 # Test-only data (the Big List of Naughty Strings, pinned in tests/security/package-lock.json);
 # its install script only updates a git submodule, so it is not run. axe-core (pinned in
 # tests/browser/package-lock.json) is injected into pages by the accessibility tests; it has no

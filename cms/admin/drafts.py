@@ -41,6 +41,12 @@ class Draft:
     def saved_at(self, tz: dt.tzinfo) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.saved, tz)
 
+    @property
+    def title(self) -> str:
+        """Return the title (or a station's name) typed into the form, or （无标题）."""
+        form = self.form()
+        return (form.get("title") or form.get("name") or "").strip() or "（无标题）"
+
 
 class Drafts(SQLiteFile):
     """The drafts database: one row per user, kind and entry (slug "" for a new entry)."""
@@ -69,6 +75,16 @@ class Drafts(SQLiteFile):
         if row is None:
             return None
         return Draft(row[0], row[1], [tuple(pair) for pair in json.loads(row[2])])
+
+    def of(self, user: str) -> list[tuple[str, str, Draft]]:
+        """Return a user's drafts as (kind, slug, draft), newest first."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT kind, slug, saved, version, form FROM drafts WHERE user = ? "
+                "ORDER BY saved DESC",
+                (user,),
+            ).fetchall()
+        return [(k, s, Draft(t, v, [tuple(p) for p in json.loads(f)])) for k, s, t, v, f in rows]
 
     def drop(self, user: str, kind: str, *slugs: str) -> None:
         with self._db() as db:

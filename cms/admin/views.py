@@ -16,6 +16,7 @@ from ..content.workflow import publish_state, schedule_times
 from .audit_log import AuditView
 from .comments import notes
 from .corrections import ReportsView
+from .drafts import drafts as autosaves
 from .entries import ActivityView, NewsView, PageView, StationView
 from .ledger import LedgerView
 from .media import MediaView
@@ -110,6 +111,11 @@ class HomeView(AdminIndexView):
             ),
             stale_months=content.site.stale_after_months,
             open_reports=len(reports().listed(open_only=True)),
+            autosaved=[
+                (kind, slug, draft)
+                for kind, slug, draft in autosaves().of(me)
+                if not slug or slug in content.entries.get(kind, {})  # not of a deleted entry
+            ],
             tz=ZoneInfo(tz),
         )
 

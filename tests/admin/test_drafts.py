@@ -138,3 +138,18 @@ def test_an_autosave_is_capped_and_says_so_in_chinese(as_role):
     editor = as_role("editor")
     answer = editor.post("/admin/news/autosave/?id=plenary-2026", {"body": "长" * 2_000_000})
     assert answer.status_code == 413 and "没有自动保存" in answer.json["error"]
+
+
+def test_the_home_page_lists_my_autosaved_drafts(as_role):
+    writer = as_role("writer")
+    writer.post("/admin/news/autosave/?id=", {"title": "还没写完的新稿", "body": "开头"})
+    writer.post("/admin/stations/autosave/?id=bantian-care-01", {"name": "坂田驿站（改名中）"})
+    from lxml import html
+
+    page = html.fromstring(writer.get("/admin/").get_data(as_text=True))
+    items = [" ".join(li.text_content().split()) for li in page.get_element_by_id("autosaved")]
+    assert items[0].startswith("坂田驿站（改名中） 服务阵地 ·")
+    assert items[1].startswith("还没写完的新稿 新闻（新建） ·")
+    links = page.get_element_by_id("autosaved").xpath(".//a/@href")
+    assert links == ["/admin/stations/edit/?id=bantian-care-01&draft=1", "/admin/news/new/?draft=1"]
+    assert "autosaved" not in as_role("editor").get("/admin/").get_data(as_text=True)

@@ -113,12 +113,7 @@ def _pages(content: Path, anonymous, as_role) -> dict[str, tuple[int, str]]:
     drafted = {**_edit_form(editor, "news", "plenary-2026"), "title": "自动保存的标题"}
     editor.post("/admin/news/autosave/?id=plenary-2026", drafted)
     keep("news-edit-draft-offered", editor.get("/admin/news/edit/?id=plenary-2026"))
-    keep("news-edit-draft-restored", editor.get("/admin/news/edit/?id=plenary-2026&draft=1"))
-    stale = {**drafted, "body": "第一行\n第二行", "csrf_token": "stale"}
-    keep("form-kept", editor.post("/admin/news/edit/?id=plenary-2026", stale, csrf=False))
-    drafted = {**_edit_form(editor, "news", "plenary-2026"), "title": "自动保存的标题"}
-    editor.post("/admin/news/autosave/?id=plenary-2026", drafted)
-    keep("news-edit-draft-offered", editor.get("/admin/news/edit/?id=plenary-2026"))
+    keep("home-autosaved", editor.get("/admin/"))
     keep("news-edit-draft-restored", editor.get("/admin/news/edit/?id=plenary-2026&draft=1"))
     stale = {**drafted, "body": "第一行\n第二行", "csrf_token": "stale"}
     keep("form-kept", editor.post("/admin/news/edit/?id=plenary-2026", stale, csrf=False))
@@ -134,7 +129,6 @@ def test_every_admin_page_is_valid_html(content_copy, anonymous, as_role, tmp_pa
     pages = _pages(content_copy, anonymous, as_role)
     statuses = {name: status for name, (status, _) in pages.items()}
     expected = {"login-failed": 401, "news-broken": 422, "refused": 403, "not-found": 404}
-    expected["form-kept"] = 400
     expected["form-kept"] = 400
     expected["stations-referenced"] = 409
     expected |= {f"{kind}-conflict": 409 for kind in ENTRIES}
