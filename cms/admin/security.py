@@ -64,6 +64,13 @@ MESSAGES = {
     "Not a valid decimal value.": "请填写数字",
     "Invalid URL.": "请填写以 http:// 或 https:// 开头的网址",
     "Invalid input.": "格式不对",
+    "Number must be at least %(min)s.": "不能小于 %(min)s",
+    "Number must be at most %(max)s.": "不能大于 %(max)s",
+    "Number must be between %(min)s and %(max)s.": "应在 %(min)s 到 %(max)s 之间",
+    "Field must be at least %(min)d character long.": "至少 %(min)d 个字",
+    "Field cannot be longer than %(max)d character.": "最多 %(max)d 个字",
+    "Field must be exactly %(max)d character long.": "应为 %(max)d 个字",
+    "Field must be between %(min)d and %(max)d characters long.": "应为 %(min)d 到 %(max)d 个字",
 }
 
 

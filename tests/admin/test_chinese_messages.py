@@ -236,3 +236,27 @@ def test_an_over_long_comment_is_not_cut_but_kept_in_its_box(as_role):
     assert "很长" * 1100 in page  # back in the box to shorten
     again = editor.get("/admin/news/edit/?id=plenary-2026").get_data(as_text=True)
     assert "很长" * 1100 not in again
+
+
+def test_any_admin_form_gets_chinese_wtforms_messages(admin_app):
+    """A form another part of the admin writes with WTForms' own validators speaks Chinese too."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms import IntegerField, StringField
+    from wtforms.validators import DataRequired, Length, NumberRange
+
+    from cms.admin.security import AdminForm
+
+    class Sample(AdminForm):
+        count = IntegerField("场次", validators=[NumberRange(min=1)])
+        note = StringField("备注", validators=[DataRequired(), Length(max=5)])
+        year = IntegerField("年份", validators=[NumberRange(min=2000, max=2100)])
+
+    with admin_app.test_request_context():
+        form = Sample(MultiDict({"count": "0", "note": "太长了的备注", "year": "1999"}))
+        form.validate()
+        assert form.count.errors == ["不能小于 1"]
+        assert form.note.errors == ["最多 5 个字"]
+        assert form.year.errors == ["应在 2000 到 2100 之间"]
+        form = Sample(MultiDict({"count": "很多", "note": ""}))
+        form.validate()
+        assert form.count.errors[0] == "请填写整数" and form.note.errors == ["必填"]
