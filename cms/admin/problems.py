@@ -56,6 +56,10 @@ _SAYINGS: list[tuple[re.Pattern[str], str]] = [
         (r"(?P<n>\d+) is more than the capacity (?P<max>\d+)", "已报 {n} 人，超过名额 {max} 人"),
         (r"\S+ is after the start (?P<start>\S+)", "报名截止日期晚于活动开始（{start}）"),
         (_VALUE + r": no such media file", "媒体库里没有 {value}"),
+        (r"has (?P<n>\d+) photos; at most (?P<max>\d+)", "有 {n} 张照片，最多只能 {max} 张"),
+        (r"an empty photo reference", "照片地址不能为空"),
+        (r"must be a path such as /admin/report/ or an https:// address",
+         "应是 /admin/report/ 这样的路径，或以 https:// 开头的网址"),
         (_VALUE + r": no such station", "没有这个阵地：{value}"),
         (_VALUE + r" is not published", "所选阵地 {value} 还没有发布"),
         (_VALUE + r" is not a field of \S+ \(fields: .+\)", "文件里多了不认识的一项 {value}"),
@@ -79,6 +83,7 @@ _OTHER_LABELS = {
     "location": "位置",
     "registration": "报名",
     "tags": "标签",
+    "report_url": "纠错提交地址",
 }
 _FORM_NAMES = {"location.lat": "lat", "location.lng": "lng"}  # content field → form field
 

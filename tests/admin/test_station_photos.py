@@ -3,7 +3,9 @@ like a cover, and kept through saves."""
 
 from __future__ import annotations
 
+from cms.admin.problems import told
 from cms.content import load
+from cms.content.errors import Problem
 
 from .test_entries import _edit_form
 
@@ -43,3 +45,23 @@ def test_bad_photos_are_refused_at_the_field(content_copy, as_role):
         assert response.status_code == 200
         assert message in response.get_data(as_text=True)
     assert (content_copy / "stations/bantian-care-01.md").read_text("utf-8") == before
+
+
+def test_the_content_checks_on_photos_are_told_in_chinese():
+    said = [
+        told(Problem("content/stations/x.md", 8, "photos", message))
+        for message in (
+            "photos has 13 photos; at most 12",
+            "photos 'media/2025/m.jpg': no such media file",
+            "photos.1 '../x.jpg' is not a media file reference like media/2021/photo.jpg",
+        )
+    ]
+    assert said == [
+        "照片：有 13 张照片，最多只能 12 张",
+        "照片：媒体库里没有 “media/2025/m.jpg”",
+        "照片：请从媒体库选择图片（形如 media/2026/xxx.jpg）",
+    ]
+    report_url = "report_url must be a path such as /admin/report/ or an https:// address"
+    assert told(Problem("content/site.yml", 18, "report_url", report_url)) == (
+        "纠错提交地址：应是 /admin/report/ 这样的路径，或以 https:// 开头的网址"
+    )
