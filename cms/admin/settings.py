@@ -319,26 +319,27 @@ def _check_vocabulary(name: str, title: str, rows: list[dict], site) -> dict:
         where = f"{title}第 {n} 行"
         key, label, color = row["key"], row["label"], row["color"]
         if not key:
-            row["errors"].append(f"{where}：请填写代码")
+            row["errors"].append(("key", f"{where}：请填写代码"))
         elif not settings.KEY_RE.match(key):
-            row["errors"].append(
-                f"{where}：代码“{key}”只能用小写英文字母、数字和连字符（-），如 care-station"
-            )
+            said = f"{where}：代码“{key}”只能用小写英文字母、数字和连字符（-），如 care-station"
+            row["errors"].append(("key", said))
         elif key in seen:
-            row["errors"].append(f"{where}：代码“{key}”与第 {seen[key]} 行重复，每项的代码须不同")
+            said = f"{where}：代码“{key}”与第 {seen[key]} 行重复，每项的代码须不同"
+            row["errors"].append(("key", said))
         else:
             seen[key] = n
         if not label:
-            row["errors"].append(f"{where}：请填写名称")
+            row["errors"].append(("label", f"{where}：请填写名称"))
         elif len(label) > MAX_LABEL:
-            row["errors"].append(f"{where}：名称最多 {MAX_LABEL} 个字，现在有 {len(label)} 个")
+            said = f"{where}：名称最多 {MAX_LABEL} 个字，现在有 {len(label)} 个"
+            row["errors"].append(("label", said))
         spec = {"label": label}
         if name in settings.COLOURED:
             before = old[row["was"]].color if row["was"] in old else None
             if not color:
-                row["errors"].append(f"{where}：请填写颜色，如 #b71c1c")
+                row["errors"].append(("color", f"{where}：请填写颜色，如 #b71c1c"))
             elif color != before and settings.colour_problem(color):
-                row["errors"].append(f"{where}：{settings.colour_problem(color)}")
+                row["errors"].append(("color", f"{where}：{settings.colour_problem(color)}"))
             spec["color"] = color
         if not row["errors"]:
             terms[key] = spec
@@ -350,14 +351,14 @@ def _check_menu(rows: list[dict]) -> list[dict]:
     for n, row in enumerate(rows, start=1):
         where = f"菜单第 {n} 行"
         if not row["label"]:
-            row["errors"].append(f"{where}：请填写名称")
+            row["errors"].append(("label", f"{where}：请填写名称"))
         if not re.match(r"^(/(?!/)|https?://)\S*\Z", row["url"]):
-            row["errors"].append(
-                f"{where}：链接“{row['url']}”应以 / 开头（本站页面，如 /news/）或是 https:// 网址"
-            )
+            url = row["url"]
+            said = f"{where}：链接“{url}”应以 / 开头（本站页面，如 /news/）或是 https:// 网址"
+            row["errors"].append(("url", said))
         order = row["order"] or str(n)
         if not re.match(r"^-?\d{1,4}\Z", order):
-            row["errors"].append(f"{where}：顺序应是整数，现在是“{row['order']}”")
+            row["errors"].append(("order", f"{where}：顺序应是整数，现在是“{row['order']}”"))
             order = str(n)
         items.append((int(order), n, {"label": row["label"], "url": row["url"]}))
     return [item for _, _, item in sorted(items, key=lambda i: (i[0], i[1]))]

@@ -153,6 +153,9 @@ def test_a_bad_colour_is_refused_at_its_field(content_copy, as_role, colour, sai
     assert response.status_code == 400
     errors = _errors(response)
     assert any(said in e and "阵地类型第 4 行" in e for e in errors), errors
+    page = html.fromstring(response.get_data(as_text=True))
+    marked = page.xpath("//input[contains(@class, 'is-invalid')]")
+    assert [(i.get("name"), i.get("value")) for i in marked] == [("station_types-color", colour)]
     assert (content_copy / "site.yml").read_bytes() == before
 
 
