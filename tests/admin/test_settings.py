@@ -238,3 +238,43 @@ def test_settings_pages_are_valid_html(content_copy, as_role, tmp_path):
         path.write_text(response.get_data(as_text=True), encoding="utf-8")
         files.append(path)
     assert html_errors(files) == []
+
+
+def test_a_street_the_tally_uses_moves_its_rows_too(content_copy, as_role):
+    (content_copy / "tally").mkdir()
+    (content_copy / "tally" / "2026.yml").write_text(
+        "year: 2026\ntarget: 100\nheld:\n"
+        "  - {month: 1, brand: care, street: pingdi, count: 7}\n"
+        "  - {month: 2, brand: care, street: buji, count: 3}\n",
+        encoding="utf-8",
+    )
+    admin = as_role("admin")
+    data, _ = _form(admin)
+    data["streets-drop"] = ["pingdi"]
+    response = admin.post("/admin/settings/save/", data)
+    assert response.status_code == 400
+    page = html.fromstring(response.get_data(as_text=True))
+    said = page.get_element_by_id("in-use-streets-pingdi").text_content()
+    assert "活动台账 2026 年 1 行也用到它" in said
+    data["move-streets-pingdi"] = ["buji"]
+    assert admin.post("/admin/settings/save/", data).status_code == 302
+    held = yaml.safe_load((content_copy / "tally" / "2026.yml").read_text(encoding="utf-8"))
+    assert sorted(r["street"] for r in held["held"]) == ["buji", "buji"]
+    assert "pingdi" not in _site(content_copy)["streets"]
+
+
+def test_restoring_a_version_without_a_key_entries_now_use_is_refused(content_copy, as_role):
+    admin = as_role("admin")
+    data, _ = _form(admin)
+    _add(data, "streets", "guanlan", "观澜街道")
+    assert admin.post("/admin/settings/save/", data).status_code == 302
+    station = content_copy / "stations" / "bantian-care-01.md"
+    text = station.read_text(encoding="utf-8").replace("street: bantian", "street: guanlan")
+    station.write_text(text, encoding="utf-8")
+    history = html.fromstring(admin.get("/admin/settings/history/").get_data(as_text=True))
+    older = admin.get(history.xpath("//table//a/@href")[1]).get_data(as_text=True)
+    form = html.fromstring(older).xpath("//form[contains(@action, 'restore')]")[0]
+    response = admin.post(form.get("action"), dict(form.form_values()), follow_redirects=True)
+    said = response.get_data(as_text=True)
+    assert "这一版不能恢复" in said and "街道“guanlan”那一版没有，但有 1 篇条目在用" in said
+    assert "guanlan" in _site(content_copy)["streets"]
