@@ -100,6 +100,9 @@ class SettingsView(SecureView):
         problems = settings.check_text(root, final)
         if problems:
             return self._page(typed, 400, problems=problems, version=form.get("version"))
+        if final == old_text and not moves:
+            flash("网站设置没有改动，无需保存。", "info")
+            return redirect(self.get_url(".index"))
         version = form["version"]
         try:
             if moves:
@@ -210,9 +213,8 @@ def _revisions(root) -> list[writer.Revision]:
 def _as_typed(site) -> dict:
     """The saved settings in the form's terms."""
     typed: dict = {"scalars": {}, "vocabularies": {}, "menu": [], "errors": {}}
-    for name, _, kind, _ in SCALARS:
-        value = getattr(site, name)
-        typed["scalars"][name] = str(value) if kind == "text" or value else ""
+    for name, *_ in SCALARS:
+        typed["scalars"][name] = str(getattr(site, name))
     for name in settings.VOCABULARIES:
         typed["vocabularies"][name] = [
             {"was": t.key, "key": t.key, "label": t.label, "color": t.color, "drop": False,
@@ -271,7 +273,7 @@ def _check(typed: dict, content) -> tuple[dict, list, list[dict]]:
         if kind == "number":
             if not text.isdigit() or int(text) < limit:
                 typed["errors"][name] = f"{label}：应填不小于 {limit} 的整数，现在是“{text}”"
-            else:
+            elif int(text) != getattr(site, name):  # an unchanged default stays out of the file
                 data[name] = int(text)
             continue
         if name in REQUIRED and not text:
@@ -280,7 +282,7 @@ def _check(typed: dict, content) -> tuple[dict, list, list[dict]]:
             typed["errors"][name] = f"{label}：最多 {limit} 个字，现在有 {len(text)} 个"
         elif name == "hotline" and text and not _HOTLINE.match(text):
             typed["errors"][name] = f"{label}：只能写数字、空格和连字符，如 12351 或 0755-28900000"
-        elif text or getattr(site, name):
+        elif text != getattr(site, name):
             data[name] = text
     moves: list = []
     blocked: list[dict] = []

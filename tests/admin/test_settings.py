@@ -278,3 +278,19 @@ def test_restoring_a_version_without_a_key_entries_now_use_is_refused(content_co
     said = response.get_data(as_text=True)
     assert "这一版不能恢复" in said and "街道“guanlan”那一版没有，但有 1 篇条目在用" in said
     assert "guanlan" in _site(content_copy)["streets"]
+
+
+def test_saving_unchanged_settings_changes_nothing_in_site_yml(content_copy, as_role):
+    (content_copy / "site.yml").write_text(
+        (content_copy / "site.yml")
+        .read_text(encoding="utf-8")
+        .replace("yearly_activity_target: 1500\n", ""),
+        encoding="utf-8",
+    )
+    before = (content_copy / "site.yml").read_bytes()
+    admin = as_role("admin")
+    data, page = _form(admin)
+    assert page.get_element_by_id("s-yearly_activity_target").get("value") == "0"
+    response = admin.post("/admin/settings/save/", data, follow_redirects=True)
+    assert "网站设置没有改动，无需保存。" in response.get_data(as_text=True)
+    assert (content_copy / "site.yml").read_bytes() == before
