@@ -8,7 +8,9 @@ written atomically and committed with the admin as author, like an entry save.
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,7 +103,7 @@ def colour_problem(color: str) -> str:
     ratio = contrast_on_white(color)
     if ratio < AA:
         return (
-            f"颜色 {color} 在白底上的对比度只有 {ratio:.1f}:1，文字看不清"
+            f"颜色 {color} 在白底上的对比度只有 {int(ratio * 100) / 100:g}:1，文字看不清"
             f"（至少要 {AA}:1）；可改用深一些的 {darker(color)}"
         )
     return ""
@@ -159,8 +161,11 @@ def updated_text(text: str, data: dict) -> str:
 
 def check_text(root: Path, text: str) -> list[str]:
     """Return the problems the build would find in ``text`` as site.yml ([] when fine)."""
-    probe = Path(root) / ".site.yml.check.tmp"
-    probe.write_text(text, encoding="utf-8")
+    # Beside site.yml, named like an atomic write's temp file: git and the admin pass it over.
+    handle, name = tempfile.mkstemp(prefix=".site.yml.", suffix=".tmp", dir=root)
+    probe = Path(name)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
     try:
         _, problems = read_site(probe)
     finally:

@@ -142,7 +142,7 @@ def test_renaming_a_key_in_use_moves_its_entries_to_the_new_key(content_copy, as
 
 @pytest.mark.parametrize(
     ("colour", "said"),
-    [("#ffeb3b", "对比度只有 1.2:1"), ("red", "应写成 # 加六位十六进制数")],
+    [("#ffeb3b", "对比度只有 1.22:1"), ("red", "应写成 # 加六位十六进制数")],
 )
 def test_a_bad_colour_is_refused_at_its_field(content_copy, as_role, colour, said):
     admin = as_role("admin")
