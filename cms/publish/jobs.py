@@ -94,6 +94,8 @@ class Publisher:
         self._lock = threading.Lock()
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._running: Job | None = None
+        self._queued: tuple[Job, bool] | None = None  # the next build, and whether it is full
+        self._reading = False  # whether the running build may have read the content yet
         self._finished = threading.Condition(self._lock)
         # One builder for the life of the process keeps parsed entries and rendered bodies in
         # memory, so publishing one edit renders a handful of pages. jobs=1: forking workers
@@ -101,23 +103,42 @@ class Publisher:
         self._builder = Builder(self.content_root, self.output, keep=keep, jobs=1)
 
     def start(self, user: str, full: bool = False) -> Job:
-        """Start a build, or join the one running; return (a copy of) the job.
+        """Start a build, or queue one to run when the running one ends; return (a copy of) it.
 
-        ``full`` renders every page again (the admins' 发布网站) instead of what changed.
+        A request while a build runs joins it if that build has not begun reading the content
+        (or only asks for a full build, 发布网站, which changes no content). Otherwise the
+        running build may have read the content before this change: one more build is queued,
+        and every request while it waits joins it. ``full`` renders every page again.
         """
         with self._lock:
+            if self._running is not None and (full or not self._reading):
+                return self._copy(self._running)  # it reads the content after this change
             if self._running is not None:
-                return self._copy(self._running)
-            job = Job(uuid.uuid4().hex[:12], user, self._clock())
-            self._log(job, f"开始发布（操作人：{user}）")
-            self._running = job
-            self._jobs[job.id] = job
-            while len(self._jobs) > HISTORY:
-                self._jobs.popitem(last=False)
-            thread = threading.Thread(target=self._run, args=(job, full), name=f"publish-{job.id}")
-            thread.daemon = True
-            thread.start()
+                if self._queued is None:
+                    queued = self._new_job(user)
+                    self._log(queued, f"排队：当前的发布完成后再发布一次（操作人：{user}）")
+                    self._queued = (queued, full)
+                job, was_full = self._queued
+                self._queued = (job, was_full or full)
+                return self._copy(job)
+            job = self._new_job(user)
+            self._launch(job, full)
             return self._copy(job)
+
+    def _new_job(self, user: str) -> Job:
+        job = Job(uuid.uuid4().hex[:12], user, self._clock())
+        self._jobs[job.id] = job
+        while len(self._jobs) > HISTORY:
+            self._jobs.popitem(last=False)
+        return job
+
+    def _launch(self, job: Job, full: bool) -> None:
+        """Run ``job`` in a thread of its own (called holding the lock)."""
+        self._log(job, f"开始发布（操作人：{job.user}）")
+        self._running, self._reading = job, False
+        thread = threading.Thread(target=self._run, args=(job, full), name=f"publish-{job.id}")
+        thread.daemon = True
+        thread.start()
 
     def current(self) -> Job | None:
         """Return the running job, if any."""
@@ -203,7 +224,7 @@ class Publisher:
                 result = self._builder.build(
                     now=self.now() if callable(self.now) else self.now,
                     progress=progress,
-                    log=lambda message: self._locked_log(job, message),
+                    log=lambda message: self._build_log(job, message),
                     full=full,
                     strict=False,  # one broken entry must not hold back everyone's work
                 )
@@ -288,6 +309,10 @@ class Publisher:
                 for problem in problems:
                     self._log(job, problem)
             self._running = None
+            if self._queued is not None:  # changes saved while this one ran
+                queued, full = self._queued
+                self._queued = None
+                self._launch(queued, full)
             self._finished.notify_all()
 
     @contextmanager
@@ -308,6 +333,12 @@ class Publisher:
                 yield True
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _build_log(self, job: Job, message: str) -> None:
+        """Log a line of the build; its first line comes before it reads any content."""
+        with self._lock:
+            self._reading = True
+            self._log(job, message)
 
     def _locked_log(self, job: Job, message: str) -> None:
         with self._lock:

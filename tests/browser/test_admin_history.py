@@ -46,7 +46,8 @@ def test_a_conflict_is_merged_field_by_field_and_saved_in_one_step(browser, admi
     second.get_by_role("button", name="保存合并结果").click()
 
     second.wait_for_url("**/admin/news/edit/?id=plenary-2026*")
-    expect(second.locator(".alert-success")).to_contain_text("已合并并保存")
+    # A live entry: the merge is published at once, and the form then says it is up.
+    expect(second.locator("#entry-live")).to_contain_text("已上线", timeout=60_000)
     expect(second.locator("#title")).to_have_value("对方改过的标题")
     expect(second.locator("#summary")).to_have_value("我这边写的摘要")
     entry = load(admin_site.content).get("news", "plenary-2026")

@@ -133,3 +133,24 @@ def test_a_build_in_another_process_makes_this_one_wait(tmp_path):
             publisher.rollback()
         holder.stdin.close()  # the other process ends and its lock goes with it
     assert publisher.wait(TIMEOUT).state == "succeeded"
+
+
+def test_a_change_saved_while_a_build_reads_goes_out_with_the_next_one(content_copy, tmp_path):
+    """A save during a build that has begun reading the content is not lost by joining it:
+    one more build is queued, and it publishes the change without another click."""
+    import time
+
+    publisher = _publisher(content_copy, tmp_path)
+    first = publisher.start("alice")
+    deadline = time.monotonic() + TIMEOUT
+    while len((publisher.current() or first).log) < 2 and publisher.current():
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    path = content_copy / "news" / "plenary-2026.md"
+    path.write_text(path.read_text("utf-8").replace("title: ", "title: 改过：", 1), "utf-8")
+    second = publisher.start("bob")
+    assert second.id != first.id
+    finished = publisher.wait(TIMEOUT)
+    assert finished.id == second.id and finished.state == "succeeded", finished.log
+    page = tmp_path / "site" / "news" / "plenary-2026" / "index.html"
+    assert "改过：" in page.read_text("utf-8")
