@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
+import yaml
 from flask import abort, flash, redirect, request
 from flask_admin import expose
 
 from ..content import settings, writer
+from ..content.reader import read_site
 from ..content.tally import save as save_tally
 from .diffs import diff
+from .problems import told
 from .publish import publisher
 from .security import SecureView, audit, current_user
 
@@ -72,7 +76,7 @@ class SettingsView(SecureView):
             blank_rows=BLANK_ROWS,
             notes=notes,
             history=_revisions(content.root)[:10],
-            tz=_zone(site.timezone),
+            tz=ZoneInfo(site.timezone),
             has_errors=any(_has_errors(typed)) or bool(extra.get("blocked")),
             publishing=request.args.get("publishing", ""),
             **extra,
@@ -108,21 +112,20 @@ class SettingsView(SecureView):
             if moves:
                 version = _move(content, data, moves, version, user.name)
             settings.write_site(root, final, version, user.name)
-        except (writer.Conflict, writer.InvalidEntry) as exc:
-            said = STALE if isinstance(exc, writer.Conflict) else "有条目无法改动：" + str(exc)
+        except writer.Conflict:  # site.yml, or an entry being moved, saved by someone else
+            return self._page(typed, 409, stale=STALE)
+        except writer.InvalidEntry as exc:
+            said = "有条目无法移动：" + "；".join(told(p) for p in exc.problems)
             return self._page(typed, 409, stale=said)
         moved = "；".join(
             f"{len(m[1])} 篇条目从 {m[0].old} 移到 {m[0].new}" for m in moves if m[1] or m[2]
         )
         audit("save-settings", settings.SITE_FILE, moved)
-        job = publisher().start(
-            user.name, full=True
-        )  # the title, menu and footer are on every page
+        # The title, menu and footer are on every page: all of them are rendered again.
+        job = publisher().start(user.name, full=True)
         audit("site-publish", getattr(job, "id", ""), settings.SITE_FILE)
-        flash(
-            "已保存网站设置" + (f"（{moved}）" if moved else "") + "。正在重新发布整个网站…",
-            "success",
-        )
+        said = "已保存网站设置" + (f"（{moved}）" if moved else "")
+        flash(said + "。正在重新发布整个网站…", "success")
         return redirect(self.get_url(".index", publishing=getattr(job, "id", "1")))
 
     # -- history -------------------------------------------------------------------------------
@@ -132,7 +135,7 @@ class SettingsView(SecureView):
         return self.render(
             "admin/settings_history.html",
             revisions=_revisions(content.root),
-            tz=_zone(content.site.timezone),
+            tz=ZoneInfo(content.site.timezone),
         )
 
     @expose("/revision/")
@@ -156,7 +159,7 @@ class SettingsView(SecureView):
             entry=_Current(settings.site_version(root)),
             changes=diff(previous, text, "上一版", "这一版"),
             against_current=diff(current, text, "现在的版本", "这一版"),
-            tz=_zone(self.folder.content().site.timezone),
+            tz=ZoneInfo(self.folder.content().site.timezone),
         )
 
     @expose("/restore/", methods=("POST",))
@@ -179,7 +182,8 @@ class SettingsView(SecureView):
             settings.write_site(root, text, request.form.get("version", ""), user.name,
                                 action="restore")  # fmt: skip
         except writer.Conflict:
-            flash(STALE.split("；")[0] + "。请重新打开这一版再恢复。", "danger")
+            said = "网站设置在你打开这一页之后又被保存过，没有恢复；请刷新本页核对后再恢复。"
+            flash(said, "danger")
             return redirect(self.get_url(".revision_view", rev=rev))
         audit("restore", settings.SITE_FILE, rev)
         job = publisher().start(user.name, full=True)
@@ -194,12 +198,6 @@ class _Current:
 
     def __init__(self, version: str):
         self.version = version
-
-
-def _zone(name: str):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
 
 
 def _revisions(root) -> list[writer.Revision]:
@@ -395,16 +393,12 @@ def _move(content, data: dict, moves: list, version: str, author: str) -> str:
 
 
 def _reread(root):
-    from ..content.reader import read_site
-
     site, _ = read_site(settings.site_path(root))
     return site
 
 
 def _still_used(content, text: str) -> list[str]:
     """Name the keys entries use that an old site.yml lacks (restoring it would break them)."""
-    import yaml
-
     old = yaml.safe_load(text) or {}
     said = []
     for name, (title, _) in settings.VOCABULARIES.items():
