@@ -26,9 +26,11 @@ def commit_outside(content_root: Path, log: Callable[[str], None] = lambda _: No
 
 def push_backup(content_root: Path, log: Callable[[str], None] = lambda _: None) -> list[str]:
     """Push the history to ``backup.remote``; return what went wrong, in Chinese."""
-    site, _ = read_site(Path(content_root) / "site.yml")
     repo = Repo(content_root)
-    if site is None or not site.backup_remote or not repo.exists():
+    if not repo.exists():  # checked first: a build of a plain folder reads nothing more
+        return []
+    site, _ = read_site(Path(content_root) / "site.yml")
+    if site is None or not site.backup_remote:
         return []
     try:
         repo.push(site.backup_remote)

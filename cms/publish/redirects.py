@@ -26,16 +26,18 @@ def map_path(output: Path) -> Path:
 
 def write_map(content_root: Path, release: Path, output: Path) -> Path | None:
     """Write the map for ``release`` if it changed; return its path (None without a site)."""
+    moved, path = read_moved(content_root), map_path(output)
+    if not moved and not path.exists():  # nothing renamed yet: a no-change build stays cheap
+        return None
     site, _ = read_site(Path(content_root) / "site.yml")
     if site is None:
         return None
     root = urlsplit(site.base_url).path.rstrip("/") + "/"
     lines = []
-    for kind, pairs in sorted(read_moved(content_root).items()):
+    for kind, pairs in sorted(moved.items()):
         for old, new in sorted(pairs.items()):
             if (release / PREFIX[kind] / new / "index.html").is_file():
                 lines.append(f"{root}{PREFIX[kind]}{old}/ {root}{PREFIX[kind]}{new}/;\n")
-    path = map_path(output)
     text = HEADER + "".join(lines)
     if not path.exists() and not lines:
         return None
