@@ -14,6 +14,14 @@ from tests.build.html_checker import html_errors, require_checker
 TIMEOUT = 300  # builds share two cores with other test runs
 
 
+@pytest.fixture(autouse=True)
+def _publishes_settle(admin_app):
+    """Let the publish a save starts finish before the test's folders go."""
+    yield
+    with admin_app.app_context():
+        publisher().wait(TIMEOUT)
+
+
 def _form(browser) -> tuple[dict[str, list[str]], html.HtmlElement]:
     """The settings form as a browser would send it, field by field (lists, in page order)."""
     page = html.fromstring(browser.get("/admin/settings/").get_data(as_text=True))
