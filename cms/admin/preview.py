@@ -59,6 +59,21 @@ def _get(app: Flask, path: str, script_root: str) -> Response:
     return client.get(path, base_url="http://preview" + script_root + SITE_PATH)
 
 
+def missing_paths(content: Content, paths: list[str], now: dt.datetime | None) -> list[str]:
+    """Return the site paths (``/about/``) the public site would not serve: a menu link to one
+    would be a broken link on every page, and the build refuses those."""
+    if not paths:
+        return []
+    app = _public_app(content, now, "")
+    missing = []
+    for path in paths:
+        response = _get(app, urlsplit(path).path, "")
+        if response.status_code != 200:
+            missing.append(path)
+        response.close()
+    return missing
+
+
 def render_draft(
     content: Content, entry: Entry, now: dt.datetime | None, script_root: str = ""
 ) -> tuple[int, str]:

@@ -19,8 +19,9 @@ from ..content import settings, writer
 from ..content.reader import read_site
 from ..content.tally import save as save_tally
 from .diffs import diff
+from .preview import missing_paths
 from .problems import told
-from .publish import publisher
+from .publish import admin_now, publisher
 from .security import SecureView, audit, current_user
 
 # name, label, kind ("text", "number"), the most characters (or the smallest number)
@@ -306,6 +307,7 @@ def _check(typed: dict, content) -> tuple[dict, list, list[dict]]:
                 "targets": list(terms.items()), "suggested": renamed if renamed in terms else "",
             })  # fmt: skip
     data["menu"] = _check_menu(typed["menu"])
+    _check_menu_pages(typed["menu"], content)
     return data, moves, blocked
 
 
@@ -362,6 +364,19 @@ def _check_menu(rows: list[dict]) -> list[dict]:
             order = str(n)
         items.append((int(order), n, {"label": row["label"], "url": row["url"]}))
     return [item for _, _, item in sorted(items, key=lambda i: (i[0], i[1]))]
+
+
+def _check_menu_pages(rows: list[dict], content) -> None:
+    """Refuse a new menu link to a page the site does not have (the build would fail on it)."""
+    known = {item.url for item in content.site.menu}
+    fresh = [r for r in rows if not r["errors"] and r["url"].startswith("/")]
+    fresh = [r for r in fresh if r["url"] not in known]
+    now = admin_now(ZoneInfo(content.site.timezone))
+    missing = set(missing_paths(content, [r["url"] for r in fresh], now))
+    for n, row in enumerate(rows, start=1):
+        if any(row is r for r in fresh) and row["url"] in missing:
+            said = f"菜单第 {n} 行：网站上没有 {row['url']} 这个页面，请检查拼写，或先发布那个页面"
+            row["errors"].append(("url", said))
 
 
 def _move(content, data: dict, moves: list, version: str, author: str) -> str:

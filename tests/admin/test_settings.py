@@ -59,6 +59,7 @@ def test_only_admins_open_or_save_the_settings(as_role, role):
     assert browser.get("/admin/settings/").status_code == 403
     assert browser.post("/admin/settings/save/", {"title": "改名"}).status_code == 403
     assert "网站设置" not in browser.get("/admin/").get_data(as_text=True)
+    assert browser.get("/admin/settings/history/").status_code == 403
 
 
 @pytest.mark.slow
@@ -302,3 +303,27 @@ def test_saving_unchanged_settings_changes_nothing_in_site_yml(content_copy, as_
     response = admin.post("/admin/settings/save/", data, follow_redirects=True)
     assert "网站设置没有改动，无需保存。" in response.get_data(as_text=True)
     assert (content_copy / "site.yml").read_bytes() == before
+
+
+def test_the_menu_is_reordered_added_to_and_checked(content_copy, as_role):
+    admin = as_role("admin")
+    data, _ = _form(admin)
+    at = data["menu-label"].index("")
+    data["menu-label"][at], data["menu-order"][at] = "工作动态", "0"
+    data["menu-url"][at] = "/notice/"
+    data["menu-order"][data["menu-label"].index("联系我们")] = "99"
+    data["menu-url"][data["menu-label"].index("首页")] = "javascript:alert(1)"
+    response = admin.post("/admin/settings/save/", data)
+    assert response.status_code == 400
+    errors = _errors(response)
+    assert any(e.startswith("菜单第 1 行：链接“javascript:alert(1)”应以 / 开头") for e in errors)
+    # A link to a page the site lacks would be a broken link on every page.
+    assert any(e.startswith(f"菜单第 {at + 1} 行：网站上没有 /notice/ 这个页面") for e in errors)
+    data["menu-url"][data["menu-label"].index("首页")] = "/"
+    data["menu-url"][at] = "/news/category/work/"
+    response = admin.post("/admin/settings/save/", data)
+    assert response.status_code == 302, _errors(response)
+    menu = _site(content_copy)["menu"]
+    assert menu[0] == {"label": "工作动态", "url": "/news/category/work/"}
+    assert menu[-1] == {"label": "联系我们", "url": "/contact/"}
+    assert len(menu) == 7
