@@ -308,6 +308,7 @@ def _check(typed: dict, content) -> tuple[dict, list, list[dict]]:
             })  # fmt: skip
     data["menu"] = _check_menu(typed["menu"])
     _check_menu_pages(typed["menu"], content)
+    _check_menu_terms(typed["menu"], site, data)
     return data, moves, blocked
 
 
@@ -377,6 +378,33 @@ def _check_menu_pages(rows: list[dict], content) -> None:
         if any(row is r for r in fresh) and row["url"] in missing:
             said = f"菜单第 {n} 行：网站上没有 {row['url']} 这个页面，请检查拼写，或先发布那个页面"
             row["errors"].append(("url", said))
+
+
+# The public pages of one vocabulary key: a menu link to one goes when the key goes.
+TERM_PAGES = {
+    "news_categories": "/news/category/{}/",
+    "activity_brands": "/activities/brand/{}/",
+    "streets": "/stations/street/{}/",
+    "station_types": "/stations/type/{}/",
+}
+
+
+def _check_menu_terms(rows: list[dict], site, data: dict) -> None:
+    """Refuse a menu link to the page of a key this save removes or renames."""
+    going = {
+        page.format(key): (name, term.label)
+        for name, page in TERM_PAGES.items()
+        for key, term in getattr(site, name).items()
+        if key not in data[name]
+    }
+    for n, row in enumerate(rows, start=1):
+        path = row["url"].split("?")[0].split("#")[0]
+        path = path if path.endswith("/") else path + "/"
+        if path in going:
+            name, label = going[path]
+            title = settings.VOCABULARIES[name][0]
+            said = f"菜单第 {n} 行：链接 {row['url']} 是要删除或改代码的{title}“{label}”的页面，"
+            row["errors"].append(("url", said + "请一并改掉这个菜单项"))
 
 
 def _move(content, data: dict, moves: list, version: str, author: str) -> str:

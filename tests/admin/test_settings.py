@@ -120,6 +120,12 @@ def test_removing_a_key_in_use_names_its_entries_then_moving_them_works(
     data, _ = _form(admin)
     data["news_categories-drop"] = ["service"]
     data["move-news_categories-service"] = ["rights"]
+    at = data["menu-label"].index("")
+    data["menu-label"][at], data["menu-url"][at] = "服务职工", "/news/category/service/"
+    response = admin.post("/admin/settings/save/", data)
+    assert response.status_code == 400  # a menu link to the category's page would break
+    assert any("是要删除或改代码的新闻栏目“服务职工”的页面" in e for e in _errors(response))
+    data["menu-label"][at], data["menu-url"][at] = "", ""
     response = admin.post("/admin/settings/save/", data)
     assert response.status_code == 302, _errors(response)
     saved = _site(content_copy)
