@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+from pathlib import Path
 
 from flask import abort, current_app, flash, g, has_request_context, jsonify, redirect, request
 from flask_admin import expose
@@ -46,6 +48,12 @@ ACTION_LABELS = {
     "return": "已退回修改",
     "recall": "已撤回提交，改为草稿",
 }
+
+
+@functools.lru_cache(maxsize=1024)
+def _published_before(root: str, kind: str, slug: str, version: str, generation: int) -> bool:
+    """Tell whether the entry was ever published, once per version and content state."""
+    return writer.was_published(Path(root), kind, slug)
 
 
 def when(value: dt.datetime | dt.date | None, tz) -> str:  # a tzinfo
@@ -311,9 +319,8 @@ class EntryView(BulkActions, BaseModelView):
             may_delete=entry is not None and self._may_delete(entry),
             live=self._live(entry) if entry else None,
             publishing=request.args.get("publishing", ""),
-            ahead=entry is not None and any(
-                (a["kind"], a["slug"]) == (self.kind, entry.slug) for a in publisher().ahead()
-            ),
+            ahead=entry is not None
+            and any((a["kind"], a["slug"]) == (self.kind, entry.slug) for a in publisher().ahead()),
             draft=None if locked else self._draft_offer(entry),
             form=form,
             entry=entry,
@@ -343,7 +350,10 @@ class EntryView(BulkActions, BaseModelView):
         return entry.status != "published" and not self._was_published(entry)
 
     def _was_published(self, entry: Entry) -> bool:
-        return writer.was_published(self.content().root, self.kind, entry.slug)
+        """Tell whether any version of the entry was published (git: asked once per content
+        state, since a form's GET, its POST and its checks all ask)."""
+        root = str(self.content().root)
+        return _published_before(root, self.kind, entry.slug, entry.version, self.store.generation)
 
     def _tiles(self):
         try:
