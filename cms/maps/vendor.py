@@ -69,6 +69,7 @@ BUNDLED = (
     "vendor/leaflet.markercluster/MarkerCluster.css",
     "vendor/leaflet.markercluster/MarkerCluster.Default.css",
     "css/map.css",
+    "css/station.css",  # a station page's photos and 纠错 form (the map pages load this bundle)
 )
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 
@@ -92,7 +93,7 @@ def bundle_css(static: Path) -> bytes:
     out = []
     for part in BUNDLED:
         text = (static / part).read_text(encoding="utf-8")
-        out.append(f"/* {part} */\n" + _rebased(text, part).rstrip() + "\n")
+        out.append(f"/*! {part} */\n" + _rebased(text, part).rstrip() + "\n")  # kept minified
     return "".join(out).encode()
 
 

@@ -10,7 +10,6 @@ from flask import Flask, has_request_context, render_template, request
 from jinja2 import FileSystemBytecodeCache
 
 from ..content import Content, load
-from ..maps import vendor
 from ..render.caches import Caches
 from . import assets, exports, filters, i18n, moved, pictures, views
 from .data import SiteData
@@ -84,9 +83,7 @@ def create_app(
     app.extensions["yizhan"] = data
     # The map pages' stylesheet bundle is made from the theme's files as they are now, in
     # memory: a build never writes into the theme.
-    compiled = (
-        {} if vendor.missing(theme) else {vendor.BUNDLE: vendor.bundle_css(folder / "static")}
-    )
+    compiled = assets.compiled_files(folder / "static")
     assets.init_app(app, compiled)  # /static/ CSS and JS under content-hashed names
     filters.register(app)
     pictures.register(app)

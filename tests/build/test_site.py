@@ -29,7 +29,7 @@ from werkzeug.serving import make_server
 
 from cms.content import load
 from cms.public.app import THEMES, create_app
-from cms.public.assets import fingerprinted
+from cms.public.assets import compiled_files, fingerprinted
 from cms.publish.build import build
 from cms.publish.serve import StaticSite
 from cms.render.caches import Caches
@@ -81,7 +81,10 @@ DATA_FILES = [
     "feed.xml",
     "rss.xml",
     "vocabulary.css",
-    "static/" + fingerprinted(THEMES / "default/static", "css/site.css"),  # site.<hash>.css
+    "static/"
+    + fingerprinted(
+        THEMES / "default/static", "css/site.css", compiled_files(THEMES / "default/static")
+    ),  # site.<hash>.css
     "media/2025/x.jpg",
     "news/index.html",
     "news/page/2/index.html",
@@ -284,7 +287,10 @@ def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
         ("/api/v1/stations.geojson", "application/geo+json; charset=utf-8"),
         ("/api/v1/schema/site.schema.json", "application/schema+json"),
         (
-            "/static/" + fingerprinted(THEMES / "default/static", "css/site.css"),
+            "/static/"
+            + fingerprinted(
+                THEMES / "default/static", "css/site.css", compiled_files(THEMES / "default/static")
+            ),
             "text/css; charset=utf-8",
         ),
         ("/vocabulary.css", "text/css; charset=utf-8"),
