@@ -101,9 +101,11 @@
           if (!d.files.length) grid.textContent = "媒体库是空的，请先上传图片。";
           d.files.forEach(function (f) {
             var b = document.createElement("button");
-            b.type = "button"; b.className = "media-pick"; b.title = f.ref;
-            var img = document.createElement("img"); img.src = f.url; img.alt = f.ref; img.loading = "lazy";
-            b.appendChild(img);
+            var name = f.label || f.ref;  // the name it was uploaded under, as the library shows it
+            b.type = "button"; b.className = "media-pick"; b.title = name;
+            var img = document.createElement("img"); img.src = f.url; img.alt = f.alt || name; img.loading = "lazy";
+            var label = document.createElement("span"); label.className = "media-pick-label"; label.textContent = name;
+            b.appendChild(img); b.appendChild(label);
             b.addEventListener("click", function () { if (picked) picked(f.ref); window.jQuery("#media-picker").modal("hide"); });
             grid.appendChild(b);
           });
