@@ -303,7 +303,8 @@ def test_map_scale_is_in_metres_and_kilometres(browser, demo_server, path):
 
 CLEAR_OF_DOTS = """() => {
   const box = (e) => e.getBoundingClientRect();
-  const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const hit = (a, b) =>
+    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   const dots = [...document.querySelectorAll('#dot-map circle')].map(box);
   const names = [...document.querySelectorAll('#dot-map .dot-map-streets text')];
   return {
