@@ -20,7 +20,7 @@ from ..content.repo import Repo
 from . import auth, checks, corrections, security, views
 from .accounts import Accounts
 from .drafts import Drafts
-from .forms import at_field
+from .forms import at_field, labels_of
 from .publish import start_scheduler
 from .security import IDLE, LONGEST
 from .translations import compile_catalogues
@@ -113,6 +113,7 @@ def create_app(
     Repo(content_root).ensure()  # every version of every file is kept from the first start
     folder = ContentFolder(content_root)
     app.extensions["yizhan_content"] = folder
+    app.extensions["yizhan_field_labels"] = labels_of  # a refused form's fields, by label
 
     security.init_app(app)
     app.jinja_env.globals["at_field"] = at_field

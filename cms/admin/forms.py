@@ -305,7 +305,10 @@ FORMS = {"news": NewsForm, "activities": ActivityForm, "stations": StationForm, 
 
 
 def labels_of(kind: str) -> dict[str, str]:
-    """Return each form field's Chinese label by its name (``reg_capacity`` → 名额)."""
+    """Return each form field's Chinese label by its name (``reg_capacity`` → 名额); none for a
+    kind without an entry form."""
+    if kind not in FORMS:
+        return {}
     form = FORMS[kind]
     return {
         name: unbound.args[0]

@@ -17,8 +17,7 @@ from markupsafe import escape
 
 from ..content import Content, Entry, resolve_inside
 from ..content.checks import check_entry, read_words
-from ..public import assets
-from ..public.app import THEMES, create_app, site_data
+from ..public.app import create_app, site_data
 from ..public.links import make_resolver
 from ..public.urls import entry_path
 from ..render import render_markdown
@@ -130,12 +129,8 @@ class SitePreview:
     def respond(
         self, content: Content, generation: int, path: str, now: dt.datetime | None, root: str
     ) -> Response:
-        if path.startswith("static/"):
-            folder = THEMES / "default" / "static"
-            name = assets.original(folder, path[len("static/") :])  # pages name hashed files
-            if name is None:
-                abort(404)
-            return send_from_directory(folder, name)
+        # The theme's files (stylesheets minified in memory, under hashed names) come from the
+        # public app below, like its pages.
         if path.startswith("media/") and not path.startswith("media/r/"):  # renditions: the app
             target = resolve_inside(content.root / "media", path[len("media/") :])
             if target is None:

@@ -286,9 +286,10 @@ def _span(delta: dt.timedelta) -> str:
 
 def _posted_fields(kind: str) -> list[tuple[str, str]]:
     """Return (label, text) of every filled field of the refused form, to copy from."""
-    from .forms import FORMS, labels_of  # the forms are built on this module's AdminForm
-
-    labels = labels_of(kind) if kind in FORMS else {}
+    # The entry forms (forms.py, built on this module's AdminForm) give their labels through the
+    # app, set up by app.py: no import circle between the two modules.
+    labels_of = current_app.extensions.get("yizhan_field_labels")
+    labels = labels_of(kind) if labels_of is not None else {}
     out = []
     for name in dict.fromkeys(request.form.keys()):
         if name in ("csrf_token", "version", "action"):

@@ -62,11 +62,11 @@ def load_blns() -> list[str]:
 def normalised(kind: str, name: str, value: str):  # str or list
     """Return what a stored field should hold for a submitted value (the form's documented rules).
 
-    One-line and summary fields are trimmed; tags split at commas (, and ，); opening hours
+    One-line and summary fields are trimmed; tags split at 、，,；; and white space; opening hours
     split into lines; the body keeps its text with CRLF turned into LF and a final newline.
     """
     if name == "tags":
-        parts = [t.strip() for t in value.strip().replace("，", ",").split(",")]
+        parts = re.split(r"[、，,；;\s]+", value.strip())  # as editors type lists (the form's rule)
         return list(dict.fromkeys(t for t in parts if t))
     if name == "hours":
         return [line.strip() for line in value.splitlines() if line.strip()]

@@ -56,7 +56,7 @@ status: published
 """
 STATION_FIELDS = (
     "name, type, street, address, location, hours, amenities, access, phone, "
-    "verified_at, summary, status, publish_at, unpublish_at, updated"
+    "verified_at, photos, summary, status, publish_at, unpublish_at, updated"
 )
 STREETS = (
     "pinghu, buji, jihua, bantian, nanwan, henggang, yuanshan, longcheng, longgang, baolong, pingdi"
