@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
-from multiprocessing import get_context
 
 from ..content.model import Site, Station
 from ..geo.coords import convert
@@ -41,29 +40,33 @@ def _deltas(values: list[float]) -> list[int]:
 _COMMUNITY = re.compile(r"街道([\u4e00-\u9fff]{1,4}?社区)")
 
 
-def _spell(labels: tuple[str, ...]) -> list[str]:
-    """Return how a reader may type each place: its pinyin, then its initials ("bantian bt")."""
-    from pypinyin import Style, lazy_pinyin
-
-    out = []
-    for label in labels:
-        core = re.sub(r"(街道|社区)$", "", label)
-        full, initials = lazy_pinyin(core), lazy_pinyin(core, Style.FIRST_LETTER)
-        out.append(" ".join(("".join(full), "".join(initials))))
-    return out
+_SPELL = """
+import json, re, sys
+from pypinyin import Style, lazy_pinyin
+out = []
+for label in json.load(sys.stdin):
+    core = re.sub(r"(街道|社区)$", "", label)
+    full, initials = lazy_pinyin(core), lazy_pinyin(core, Style.FIRST_LETTER)
+    out.append(" ".join(("".join(full), "".join(initials))))
+json.dump(out, sys.stdout)
+"""
 
 
 @lru_cache(maxsize=8)
 def _spellings(labels: tuple[str, ...]) -> tuple[str, ...]:
-    """Spell the places, in a short-lived child unless pypinyin is already loaded here.
+    """Return how a reader may type each place: its pinyin, then its initials ("bantian bt").
 
     pypinyin's dictionaries take ~57 MB that a build would otherwise keep to its end for a few
-    dozen street names; the admin, which loads them for slug suggestions, spells in-process.
+    dozen street names, so they are loaded in a fresh interpreter of their own (a fork could
+    inherit a lock another thread holds and wait for ever).
     """
-    if "pypinyin" in sys.modules or not labels:
-        return tuple(_spell(labels))
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
-        return tuple(pool.submit(_spell, labels).result())
+    if not labels:
+        return ()
+    run = subprocess.run(
+        [sys.executable, "-c", _SPELL],
+        input=json.dumps(labels), capture_output=True, text=True, encoding="utf-8", check=True,
+    )  # fmt: skip
+    return tuple(json.loads(run.stdout))
 
 
 def places(site: Site, stations: list[Station]) -> dict[str, list]:
