@@ -7,9 +7,10 @@ under /admin/assets/vendor/, so no page loads a library from a CDN.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
+
+from ..maps.vendor import copy_changed
 
 HERE = Path(__file__).resolve().parent
 
@@ -25,18 +26,7 @@ FILES = {
 
 def sync() -> list[str]:
     """Copy changed library files from node_modules into static/vendor; return what changed."""
-    changed = []
-    for target, source in FILES.items():
-        src, dst = HERE / "node_modules" / source, HERE / "static" / target
-        if not src.is_file():
-            raise FileNotFoundError(f"{src} is missing: run 'npm ci' in {HERE}")
-        if dst.is_file() and dst.read_bytes() == src.read_bytes():
-            continue
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dst)
-        changed.append(target)
-    return changed
-
+    return copy_changed(FILES, HERE)
 
 if __name__ == "__main__":
     try:

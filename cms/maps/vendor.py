@@ -112,13 +112,12 @@ def missing(theme: str = "default") -> list[str]:
     return [path for path in FILES if not (static / path).is_file()]
 
 
-def sync(theme: str = "default") -> list[str]:
-    """Copy changed library files from node_modules into static/vendor; return what changed."""
-    folder = THEMES / theme
-    modules = folder / "node_modules"
+def copy_changed(files: dict[str, str], folder: Path) -> list[str]:
+    """Copy ``files`` (static path -> node_modules path) of a folder with a package.json from
+    its node_modules into its static folder where they differ; return what changed."""
     changed = []
-    for target, source in FILES.items():
-        src, dst = modules / source, folder / "static" / target
+    for target, source in files.items():
+        src, dst = folder / "node_modules" / source, folder / "static" / target
         if not src.is_file():
             raise FileNotFoundError(f"{src} is missing: run 'npm ci' in {folder}")
         if dst.is_file() and dst.read_bytes() == src.read_bytes():
@@ -126,6 +125,13 @@ def sync(theme: str = "default") -> list[str]:
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dst)
         changed.append(target)
+    return changed
+
+
+def sync(theme: str = "default") -> list[str]:
+    """Copy changed library files from node_modules into static/vendor; return what changed."""
+    folder = THEMES / theme
+    changed = copy_changed(FILES, folder)
     # The bundle is made in memory by each build (cms/public/app.py); a copy written here by an
     # older version would only be stale.
     (folder / "static" / BUNDLE).unlink(missing_ok=True)
